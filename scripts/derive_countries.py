@@ -1,0 +1,178 @@
+"""Derive the registry's data files from the shared dictionaries (run by hand, not at run time).
+
+Inputs (beside the checkout, in ../shared/data/dictionaries/):
+  ngec/countries.csv                 names and demonyms of 205 states (MIT, NGEC)
+  ngec/PLOVER_agents.txt             nouns → PLOVER sector codes (MIT, OEDA/NGEC)
+  petrarch/Phoenix.*.actors.txt      Phoenix actors: country aliases and places, leaders
+                                     with dated roles to January 2014, organisations,
+                                     armed groups (MIT, Open Event Data Alliance)
+  petrarch/Phoenix.agents.txt        more nouns → CAMEO sector codes (MIT)
+plus the hand-written ``scripts/countries_overlay.yaml`` (short forms, capitals).
+
+Outputs (shipped in the package, src/dyadwatch/actors/data/):
+  countries.yaml      one record per state/territory: code, name, aliases, demonyms,
+                      capitals, places
+  phoenix_actors.tsv  the other Phoenix actors: name, aliases, dated roles, kind
+  agents.tsv          sector nouns (singular and plural) → sector codes
+
+Usage: .venv/bin/python scripts/derive_countries.py
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import yaml
+
+from dyadwatch.actors.petrarch import read_actors, read_agents
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data" / "dictionaries"
+OUT = REPO / "src" / "dyadwatch" / "actors" / "data"
+
+#: Phoenix country codes that are not ISO 3166-1 alpha-3 today → the state that carries on.
+OLD_CODES = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "SUN": "RUS", "USR": "RUS",
+             "YUG": "SRB", "SCG": "SRB", "FRY": "SRB", "CSK": "CZE", "DDR": "DEU", "SRP": "BIH",
+             "BUR": "MMR", "UAR": "EGY"}
+#: Codes in countries.csv that are organisations or breakaway regions, not states.
+NOT_STATES = {"EUR", "UNO"}
+
+
+def _clean(name: str) -> str:
+    return " ".join(name.replace("_", " ").split())
+
+
+def _title(phrase: str) -> str:
+    """Phoenix writes names in capitals; give them a readable case."""
+    words = []
+    for word in phrase.split():
+        if len(word) <= 3 and "." in word:
+            words.append(word.upper())
+        else:
+            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
+    return " ".join(words)
+
+
+def _plural(word: str) -> str:
+    last = word.split()[-1] if word.split() else word
+    head = word[: len(word) - len(last)]
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        return head + last + "es"
+    if last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
+        return head + last[:-1] + "ies"
+    if last.endswith("man"):
+        return head + last[:-3] + "men"
+    return head + last + "s"
+
+
+def derive_countries() -> list[dict]:
+    overlay = yaml.safe_load((REPO / "scripts" / "countries_overlay.yaml").read_text())
+    records: dict[str, dict] = {}
+    with open(SHARED / "ngec" / "countries.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code = row["CCA3"]
+            if len(code) != 3 or code in NOT_STATES:
+                continue
+            demonyms = [d.strip() for d in row["Nationality"].split(",") if d.strip()]
+            names = [d for d in demonyms if d[0].isupper() and (" of " in d or "Republic" in d)]
+            records[code] = {"code": code, "name": row["Name"].split(" [")[0], "kind": "state",
+                             "aliases": names,
+                             "demonyms": [d for d in demonyms if d not in names],
+                             "capitals": [], "places": []}
+    for code, extra in overlay.items():
+        record = records.setdefault(code, {"code": code, "name": extra.get("name", code),
+                                           "kind": extra.get("kind", "territory"), "aliases": [],
+                                           "demonyms": [], "capitals": [], "places": []})
+        for key in ("aliases", "demonyms", "capitals"):
+            for value in extra.get(key) or []:
+                if value not in record[key]:
+                    record[key].append(value)
+    actors, problems = read_actors(SHARED / "petrarch" / "Phoenix.Countries.actors.txt")
+    for problem in problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    for actor in actors:
+        codes = actor.codes
+        if len(codes) != 1 or codes[0].sector or codes[0].start or codes[0].end:
+            continue
+        code = OLD_CODES.get(codes[0].code, codes[0].code)
+        if code not in records:
+            continue
+        record = records[code]
+        known = {v.lower() for k in ("aliases", "demonyms", "capitals") for v in record[k]}
+        known.add(record["name"].lower())
+        for phrase in [actor.name, *actor.synonyms]:
+            readable = _title(_clean(phrase))
+            if readable.lower() not in known and len(readable) > 2:
+                record["places"].append(readable)
+                known.add(readable.lower())
+    return sorted(records.values(), key=lambda r: r["code"])
+
+
+def derive_phoenix_actors(country_codes: set[str]) -> list[list[str]]:
+    rows = []
+    for name in ("Countries", "International", "MilNonState"):
+        actors, problems = read_actors(SHARED / "petrarch" / f"Phoenix.{name}.actors.txt")
+        for problem in problems:
+            print(f"skipped {problem}", file=sys.stderr)
+        for actor in actors:
+            codes = [c for c in actor.codes if c.code or c.sector]
+            if not codes:
+                continue
+            if name == "Countries" and len(codes) == 1 and not (codes[0].sector or codes[0].start
+                                                                 or codes[0].end):
+                continue  # country blocks went to countries.yaml
+            dated = any(c.start or c.end for c in codes)
+            person = dated or "CountryInfo" in (actor.comment or "") or "rulers" in (actor.comment or "")
+            roles = []
+            for c in codes:
+                code = OLD_CODES.get(c.code, c.code)
+                roles.append(":".join([code, "/".join(c.sectors), c.start.isoformat() if c.start else "",
+                                       c.end.isoformat() if c.end else ""]))
+            aliases = [_title(_clean(s)) for s in actor.synonyms]
+            rows.append([_title(_clean(actor.name)), "|".join(a for a in aliases if a),
+                         ";".join(roles), "person" if person else "group", name])
+    return rows
+
+
+def derive_agents() -> list[list[str]]:
+    rows: dict[str, list[str]] = {}
+    for path in (SHARED / "ngec" / "PLOVER_agents.txt", SHARED / "petrarch" / "Phoenix.agents.txt"):
+        agents, problems = read_agents(path)
+        for problem in problems:
+            print(f"skipped {problem}", file=sys.stderr)
+        for agent in agents:
+            phrase = agent.phrase.lower()
+            for form in {phrase, _plural(phrase)}:
+                rows.setdefault(form, [form, ",".join(agent.sectors), path.name])
+    return sorted(rows.values())
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    countries = derive_countries()
+    header = ("# Derived by scripts/derive_countries.py from ngec/countries.csv (NGEC, MIT),\n"
+              "# Phoenix.Countries.actors.txt (Open Event Data Alliance, MIT) and\n"
+              "# scripts/countries_overlay.yaml. Do not edit by hand: edit the overlay and re-run.\n")
+    with open(OUT / "countries.yaml", "w", encoding="utf-8") as handle:
+        handle.write(header)
+        yaml.safe_dump(countries, handle, allow_unicode=True, sort_keys=False, width=120)
+    codes = {c["code"] for c in countries}
+    with open(OUT / "phoenix_actors.tsv", "w", encoding="utf-8", newline="") as handle:
+        handle.write("# Derived by scripts/derive_countries.py from Phoenix.*.actors.txt "
+                     "(Open Event Data Alliance, MIT). Roles: CODE:SECTORS:START:END.\n")
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(["name", "aliases", "roles", "kind", "file"])
+        writer.writerows(derive_phoenix_actors(codes))
+    with open(OUT / "agents.tsv", "w", encoding="utf-8", newline="") as handle:
+        handle.write("# Derived by scripts/derive_countries.py from ngec/PLOVER_agents.txt and "
+                     "Phoenix.agents.txt (MIT).\n")
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(["phrase", "sectors", "file"])
+        writer.writerows(derive_agents())
+    print(f"wrote {len(countries)} countries to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""The briefing's reads from the store: events of a dyad, their reports, sentences, documents.
+
+All SQL of the briefing is here (SQLAlchemy Core, portable). Queries fetch only the
+columns the briefing uses, and the heavy text (sentences, documents) only for the few
+events that end up cited, so a briefing over 100k stored events stays fast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from dyadwatch.store.schema import documents, events, reports, sentences
+
+_EVENT_COLUMNS = (
+    events.c.id, events.c.date, events.c.date_precision, events.c.source_code,
+    events.c.target_code, events.c.event, events.c.mode, events.c.themes, events.c.goldstein,
+    events.c.plover_score, events.c.quad_class, events.c.negated, events.c.modality,
+    events.c.confidence, events.c.report_count, events.c.doc_count, events.c.primary_report_id,
+)  # fmt: skip
+
+
+def _window(query: sa.Select, since: date | None, until: date | None) -> sa.Select:
+    if since is not None:
+        query = query.where(events.c.date >= since)
+    if until is not None:
+        query = query.where(events.c.date <= until)
+    return query
+
+
+def _event_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "date": row.date,
+        "date_precision": row.date_precision,
+        "source": row.source_code,
+        "target": row.target_code,
+        "event": row.event,
+        "mode": row.mode,
+        "themes": list(row.themes or []),
+        "goldstein": row.goldstein,
+        "plover_score": row.plover_score,
+        "quad_class": row.quad_class,
+        "negated": bool(row.negated),
+        "modality": row.modality,
+        "confidence": float(row.confidence or 0.0),
+        "report_count": int(row.report_count or 1),
+        "doc_count": int(row.doc_count or 1),
+        "primary_report_id": row.primary_report_id,
+    }
+
+
+def dyad_events(
+    conn: Connection, a: str, b: str, *, since: date | None = None, until: date | None = None
+) -> list[dict[str, Any]]:
+    """Events between ``a`` and ``b`` in either direction, in date order."""
+    query = sa.select(*_EVENT_COLUMNS).where(
+        sa.or_(
+            sa.and_(events.c.source_code == a, events.c.target_code == b),
+            sa.and_(events.c.source_code == b, events.c.target_code == a),
+        )
+    )
+    query = _window(query, since, until).order_by(events.c.date, events.c.id)
+    return [_event_dict(row) for row in conn.execute(query)]
+
+
+def third_party_events(
+    conn: Connection,
+    a: str,
+    b: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 2000,
+) -> list[dict[str, Any]]:
+    """Events between one side of the dyad and a third actor, most reported first."""
+    pair = (a, b)
+    query = sa.select(*_EVENT_COLUMNS).where(
+        sa.or_(
+            sa.and_(events.c.source_code.in_(pair), events.c.target_code.is_not(None),
+                    events.c.target_code.not_in(pair)),
+            sa.and_(events.c.target_code.in_(pair), events.c.source_code.not_in(pair)),
+        ),
+        events.c.negated.is_(False),
+    )  # fmt: skip
+    query = _window(query, since, until).order_by(
+        events.c.doc_count.desc(), events.c.date.desc(), events.c.id
+    )
+    return [_event_dict(row) for row in conn.execute(query.limit(limit))]
+
+
+def reports_for(conn: Connection, event_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Reports of the given events (evidence location, modality, actors), by event id."""
+    ids = sorted(set(event_ids))
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        query = sa.select(
+            reports.c.id, reports.c.event_id, reports.c.doc_id, reports.c.sentence_idx,
+            reports.c.start, reports.c.end, reports.c.trigger, reports.c.source,
+            reports.c.target, reports.c.confidence, reports.c.modality, reports.c.negated,
+            reports.c.date,
+        ).where(reports.c.event_id.in_(chunk))  # fmt: skip
+        for row in conn.execute(query.order_by(reports.c.confidence.desc(), reports.c.id)):
+            found[row.event_id].append(dict(row._mapping))
+    return found
+
+
+def modal_reports(
+    conn: Connection,
+    a: str,
+    b: str,
+    modalities: Sequence[str],
+    *,
+    since: date | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Reports between ``a`` and ``b`` with a future/conditional modality, latest first.
+
+    Reports rather than events, because an announced or offered action is a statement
+    in one source, not yet a development others confirm.
+    """
+    query = sa.select(
+        reports.c.id, reports.c.event_id, reports.c.doc_id, reports.c.sentence_idx,
+        reports.c.start, reports.c.end, reports.c.date, reports.c.event, reports.c.modality,
+        reports.c.source_code, reports.c.target_code, reports.c.confidence,
+    ).where(
+        sa.or_(
+            sa.and_(reports.c.source_code == a, reports.c.target_code == b),
+            sa.and_(reports.c.source_code == b, reports.c.target_code == a),
+        ),
+        reports.c.modality.in_(list(modalities)),
+        reports.c.negated.is_(False),
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(reports.c.date >= since)
+    query = query.order_by(reports.c.date.desc(), reports.c.confidence.desc(), reports.c.id)
+    return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
+
+
+def recent_dyad_documents(
+    conn: Connection,
+    a: str,
+    b: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 300,
+) -> list[int]:
+    """Ids of the latest documents that report an event between ``a`` and ``b``."""
+    query = (
+        sa.select(reports.c.doc_id, sa.func.max(reports.c.date).label("latest"))
+        .where(
+            sa.or_(
+                sa.and_(reports.c.source_code == a, reports.c.target_code == b),
+                sa.and_(reports.c.source_code == b, reports.c.target_code == a),
+            )
+        )
+        .group_by(reports.c.doc_id)
+    )
+    if since is not None:
+        query = query.where(reports.c.date >= since)
+    if until is not None:
+        query = query.where(reports.c.date <= until)
+    query = query.order_by(sa.desc("latest"), reports.c.doc_id).limit(limit)
+    return [row.doc_id for row in conn.execute(query)]
+
+
+def sentences_of(conn: Connection, doc_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """All stored sentences of the documents, by document, in order."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(doc_ids))):
+        query = (
+            sa.select(sentences.c.doc_id, sentences.c.idx, sentences.c.start, sentences.c.end,
+                      sentences.c.text)
+            .where(sentences.c.doc_id.in_(chunk))
+            .order_by(sentences.c.doc_id, sentences.c.idx)
+        )  # fmt: skip
+        for row in conn.execute(query):
+            found[row.doc_id].append(dict(row._mapping))
+    return found
+
+
+def sentence_at(
+    conn: Connection, pairs: Iterable[tuple[int, int]], *, context: int = 1
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """The sentences at (doc_id, idx) with ``context`` neighbours each side."""
+    wanted = sorted(set(pairs))
+    by_doc: dict[int, set[int]] = defaultdict(set)
+    for doc_id, idx in wanted:
+        by_doc[doc_id].update(range(idx - context, idx + context + 1))
+    rows: dict[tuple[int, int], dict[str, Any]] = {}
+    for doc_id, indices in by_doc.items():
+        query = sa.select(
+            sentences.c.doc_id, sentences.c.idx, sentences.c.start, sentences.c.end, sentences.c.text
+        ).where(sentences.c.doc_id == doc_id, sentences.c.idx.in_(sorted(indices)))
+        for row in conn.execute(query):
+            rows[(row.doc_id, row.idx)] = dict(row._mapping)
+    return rows
+
+
+def document_meta(conn: Connection, doc_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Title, publisher, date, URL, ref and story of the documents (no text)."""
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(doc_ids))):
+        query = sa.select(
+            documents.c.id, documents.c.ref, documents.c.title, documents.c.url,
+            documents.c.published, documents.c.source, documents.c.story_id,
+        ).where(documents.c.id.in_(chunk))  # fmt: skip
+        for row in conn.execute(query):
+            found[row.id] = dict(row._mapping)
+    return found
+
+
+def document_texts(conn: Connection, doc_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Id, ref and full text of the documents: what the faithfulness check reads."""
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(doc_ids))):
+        query = sa.select(documents.c.id, documents.c.ref, documents.c.text).where(
+            documents.c.id.in_(chunk)
+        )
+        for row in conn.execute(query):
+            found[row.id] = {"ref": row.ref, "text": row.text}
+    return found
+
+
+def known_codes(conn: Connection) -> set[str]:
+    """Every actor code that appears in a stored event."""
+    codes = set(conn.execute(sa.select(events.c.source_code).distinct()).scalars())
+    codes |= set(conn.execute(sa.select(events.c.target_code).distinct()).scalars())
+    codes.discard(None)
+    return codes
+
+
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

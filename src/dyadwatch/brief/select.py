@@ -1,0 +1,150 @@
+"""Which developments a briefing shows: sections by theme, and salience.
+
+Salience weighs four things a reader cares about: how severe the event is (Goldstein
+magnitude), how many independent sources report it, how recent it is within the window,
+and how confident the coding is. Novelty is applied while choosing (an event too like one
+already chosen is passed over), see :func:`choose`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+COOPERATION = {1, 2}
+CONFLICT = {3, 4}
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    id: str
+    title: str
+    events: frozenset[str]
+    themes: frozenset[str]
+    quad_classes: frozenset[int]
+    requires_conflict: bool = False
+    requires_cooperation: bool = False
+
+
+@lru_cache(maxsize=1)
+def section_rules() -> tuple[SectionRule, ...]:
+    """The sections of a briefing, in order, from ``brief/data/sections.yaml``."""
+    raw = yaml.safe_load(
+        resources.files("dyadwatch.brief").joinpath("data/sections.yaml").read_text("utf-8")
+    )
+    return tuple(
+        SectionRule(
+            id=str(item["id"]),
+            title=str(item["title"]),
+            events=frozenset(str(e).upper() for e in item.get("events") or ()),
+            themes=frozenset(str(t) for t in item.get("themes") or ()),
+            quad_classes=frozenset(int(q) for q in item.get("quad_classes") or ()),
+            requires_conflict=bool(item.get("requires_conflict", False)),
+            requires_cooperation=bool(item.get("requires_cooperation", False)),
+        )
+        for item in raw["sections"]
+    )
+
+
+def section_titles() -> dict[str, str]:
+    return {rule.id: rule.title for rule in section_rules()}
+
+
+def section_of(event: dict[str, Any], *, third_party: bool = False) -> str | None:
+    """The section an event belongs to: event type first, then themes, then quad class."""
+    rules = section_rules()
+    if third_party:
+        return "third_party"
+    kind = (event.get("event") or "").upper()
+    quad = event.get("quad_class")
+    themes = set(event.get("themes") or ())
+    for rule in rules:
+        if kind in rule.events:
+            return rule.id
+    for rule in rules:
+        if rule.id == "third_party" or not (themes & rule.themes):
+            continue
+        if rule.requires_conflict and quad not in CONFLICT:
+            continue
+        if rule.requires_cooperation and quad not in COOPERATION:
+            continue
+        return rule.id
+    for rule in rules:
+        if quad in rule.quad_classes:
+            return rule.id
+    return None
+
+
+def salience(event: dict[str, Any], since: date, until: date) -> float:
+    """A 0..1 score: severity, independent reports, recency, coding confidence."""
+    goldstein = event.get("goldstein")
+    if goldstein is None:
+        goldstein = (event.get("plover_score") or 3.0)
+    severity = min(abs(float(goldstein)) / 10.0, 1.0)
+    sources = min(math.log1p(max(event.get("doc_count") or 1, event.get("report_count") or 1) - 1)
+                  / math.log(10), 1.0)
+    span = max((until - since).days, 1)
+    recency = min(max((event["date"] - since).days / span, 0.0), 1.0)
+    confidence = min(max(float(event.get("confidence") or 0.0), 0.0), 1.0)
+    return round(0.35 * severity + 0.30 * sources + 0.20 * recency + 0.15 * confidence, 6)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2)
+
+
+def similar(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:
+    """Word overlap (Jaccard) high enough to call two quotes the same news."""
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= threshold
+
+
+def choose(
+    candidates: Sequence[dict[str, Any]],
+    limit: int,
+    *,
+    text_of: Callable[[dict[str, Any]], str],
+    taken: Iterable[frozenset[str]] = (),
+) -> list[dict[str, Any]]:
+    """Greedy pick by salience, skipping what repeats an earlier pick (novelty).
+
+    An event is skipped when its quote is nearly the words of one already picked (the
+    same news in another outlet's words, or two events coded from one sentence), or when
+    the same actor did the same kind of thing to the same target in the same week.
+    """
+    chosen: list[dict[str, Any]] = []
+    seen_words = list(taken)
+    seen_keys: list[tuple[Any, ...]] = []
+    for candidate in sorted(candidates, key=lambda c: (-c["salience"], c["date"], c["id"])):
+        text = text_of(candidate)
+        if not text:
+            continue
+        bag = words(text)
+        if any(similar(bag, other) for other in seen_words):
+            continue
+        key = (candidate.get("source"), candidate.get("target"), candidate.get("event"))
+        week = candidate["date"].toordinal() // 7
+        if any(k == key and abs(w - week) <= 0 for k, w in seen_keys):
+            continue
+        chosen.append(candidate)
+        seen_words.append(bag)
+        seen_keys.append((key, week))
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def _seen_key(key: tuple[Any, ...], week: int) -> tuple[tuple[Any, ...], int]:
+    return key, week

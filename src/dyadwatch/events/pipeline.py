@@ -1,0 +1,344 @@
+"""Coding stored documents into reports and events, incrementally and on all cores.
+
+``code_pending`` finds the documents whose ``coded_version`` differs from the coder's
+version, and for each chunk of documents:
+
+1. a cheap pass (no parser) keeps the sentences that could hold an event: the coder's
+   own ``could_hold_event`` predicate when it has one, otherwise an actor mention found
+   by the registry's phrase matcher;
+2. only those candidate sentences are parsed (``nlp.pipe`` in batches) and coded,
+   with the actors named in the title and first sentences as ``context_codes``;
+3. in one transaction per chunk: the documents' old reports are deleted, the new ones
+   stored with evidence offsets shifted from the sentence into the document text,
+   linked to events (``dyadwatch.events.linking``), and ``coded_version`` is set.
+
+Steps 1–2 run in worker processes (``workers``, ``DYADWATCH_WORKERS``, default all
+cores); the main process reads and writes the database, in document order, so the
+result does not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from dyadwatch.model import Event
+from dyadwatch.relations.themes import assign_themes
+from dyadwatch.store import Store
+from dyadwatch.store import events as event_store
+
+#: Documents per unit of work sent to a worker and per database transaction.
+CHUNK_DOCS = 16
+#: Sentences that make up a document's context (with the title) for ``context_codes``.
+CONTEXT_SENTENCES = 2
+#: Sentences longer than this are not parsed: they are tables or run-on boilerplate,
+#: and the parser's cost grows with length.
+MAX_SENTENCE_CHARS = 2000
+
+
+@dataclass
+class CodeSummary:
+    """What a coding run did."""
+
+    version: str
+    documents: int = 0
+    sentences: int = 0
+    candidates: int = 0
+    reports: int = 0
+    events: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    workers: int = 1
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "documents": self.documents,
+            "sentences": self.sentences,
+            "candidates": self.candidates,
+            "reports": self.reports,
+            "events": self.events,
+            "failed": [{"doc_id": d, "error": e} for d, e in self.failed],
+            "workers": self.workers,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class DocResult:
+    """A worker's answer for one document."""
+
+    doc_id: int
+    sentences: int = 0
+    candidates: int = 0
+    # (sentence index, sentence start in the document, event with sentence offsets)
+    events: list[tuple[int, int, Event]] = field(default_factory=list)
+    error: str | None = None
+
+
+def default_workers() -> int:
+    """``DYADWATCH_WORKERS`` if set, else the number of cores."""
+    value = os.environ.get("DYADWATCH_WORKERS")
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            pass
+    return os.cpu_count() or 1
+
+
+def default_coder() -> Any:
+    """The coder used when none is given: ``dyadwatch.events.Coder`` with its defaults."""
+    from dyadwatch.events import Coder
+
+    return Coder()
+
+
+# --------------------------------------------------------------------------- the worker side
+
+
+class _Tools:
+    """The coder and what goes with it, built once per process."""
+
+    def __init__(self, coder: Any) -> None:
+        self.coder = coder
+        self.nlp = getattr(coder, "nlp", None)
+        if self.nlp is None:
+            from dyadwatch import nlp
+
+            self.nlp = nlp.load()
+        self.registry = getattr(coder, "registry", None)
+        if self.registry is None:
+            from dyadwatch.actors import get_registry
+
+            self.registry = get_registry()
+        self.could_hold_event: Callable[[str], bool] = getattr(
+            coder, "could_hold_event", None
+        ) or (lambda text: bool(self.registry.scan(text)))
+
+    def context_codes(self, job: dict[str, Any]) -> tuple[str, ...]:
+        head = [job.get("title") or ""] + [s[2] for s in job["sentences"][:CONTEXT_SENTENCES]]
+        return tuple(sorted(self.registry.scan("\n".join(head))))
+
+
+_TOOLS: _Tools | None = None
+
+
+def _init_worker(coder: Any) -> None:
+    global _TOOLS
+    _TOOLS = _Tools(coder)
+
+
+def _when(job: dict[str, Any]) -> date | None:
+    published = job.get("published")
+    return published.date() if isinstance(published, datetime) else published
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def code_jobs(jobs: Sequence[dict[str, Any]], tools: _Tools | None = None) -> list[DocResult]:
+    """Cheap pass, parse and code a chunk of documents (runs in a worker)."""
+    tools = tools or _TOOLS
+    assert tools is not None, "worker not initialised"
+    results = [DocResult(job["doc_id"]) for job in jobs]
+    # (result, job, context codes, sentence) for every candidate sentence of the chunk
+    todo: list[tuple[DocResult, dict[str, Any], tuple[str, ...], tuple[int, int, str]]] = []
+    for result, job in zip(results, jobs, strict=True):
+        try:
+            context = tools.context_codes(job)
+            for sentence in job["sentences"]:
+                result.sentences += 1
+                text = sentence[2]
+                if len(text) <= MAX_SENTENCE_CHARS and tools.could_hold_event(text):
+                    result.candidates += 1
+                    todo.append((result, job, context, sentence))
+        except Exception as exc:  # one bad document must not stop the batch
+            result.error = result.error or f"cheap pass failed: {_describe(exc)}"
+    for (result, job, context, (idx, start, _text)), doc in zip(
+        todo, _parse(tools, [item[3][2] for item in todo]), strict=True
+    ):
+        if doc is None:
+            result.error = result.error or f"sentence {idx} could not be parsed"
+            continue
+        try:
+            coded = tools.coder.code_doc(doc, _when(job), context_codes=context)
+        except Exception as exc:
+            result.error = result.error or f"coder failed on sentence {idx}: {_describe(exc)}"
+            continue
+        for event in coded:
+            result.events.append((idx, start, event))
+    return results
+
+
+def _parse(tools: _Tools, texts: list[str]) -> Iterator[Any]:
+    """Parsed docs for ``texts`` (None where the parser fails), batched."""
+    try:
+        docs = list(tools.nlp.pipe(texts, batch_size=128))
+    except Exception:
+        # Find the culprit one by one rather than lose the whole chunk.
+        docs = []
+        for text in texts:
+            try:
+                docs.append(tools.nlp(text))
+            except Exception:
+                docs.append(None)
+    yield from docs
+
+
+# --------------------------------------------------------------------------- the main side
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])
+
+
+def _inline(store: Store, chunks: Iterable[list[int]], coder: Any):
+    tools = _Tools(coder)
+    for ids in chunks:
+        jobs = _read(store, ids)
+        yield jobs, code_jobs(jobs, tools)
+
+
+def _read(store: Store, ids: list[int]) -> list[dict[str, Any]]:
+    with store.connect() as conn:
+        return event_store.coding_inputs(conn, ids)
+
+
+def _pooled(store: Store, chunks: Iterable[list[int]], coder: Any, workers: int):
+    """Like ``_inline`` but coded in worker processes, results in submission order."""
+    # Build the tools once here so forked workers inherit the loaded model for free,
+    # and drop pooled connections: a database connection must not cross a fork.
+    _init_worker(coder)
+    store.engine.dispose()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(coder,)) as pool:  # fmt: skip
+        in_flight: deque[tuple[list[dict[str, Any]], Future]] = deque()
+        chunk_iter = iter(chunks)
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < 2 * workers:
+                ids = next(chunk_iter, None)
+                if ids is None:
+                    exhausted = True
+                    break
+                jobs = _read(store, ids)
+                in_flight.append((jobs, pool.submit(code_jobs, jobs)))
+            if not in_flight:
+                return
+            jobs, future = in_flight.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # A worker died (not an exception: a crash of the process itself).
+                # Code this chunk here, where a Python exception is caught per document.
+                results = code_jobs(jobs, _TOOLS)
+            yield jobs, results
+
+
+def _fallback_date(job: dict[str, Any]) -> date:
+    for value in (job.get("published"), job.get("ingested_at")):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+    return date.today()
+
+
+def _store_chunk(store: Store, jobs: list[dict[str, Any]], results: list[DocResult],
+                 version: str) -> tuple[int, set[int]]:  # fmt: skip
+    """Replace the chunk's reports, link them, mark the documents coded (one transaction)."""
+    rows = []
+    for job, result in zip(jobs, results, strict=True):
+        texts = {s[0]: s[2] for s in job["sentences"]}
+        fallback = _fallback_date(job)
+        for idx, start, event in result.events:
+            row = event_store.report_row(
+                event, doc_id=job["doc_id"], sentence_start=start,
+                fallback_date=fallback, coder_version=version,
+            )  # fmt: skip
+            row["sentence_idx"] = idx
+            row["themes"] = sorted(set(row["themes"]) | set(assign_themes(row, texts.get(idx, ""))))
+            rows.append(row)
+    doc_ids = [job["doc_id"] for job in jobs]
+    with store.begin() as conn:
+        event_store.delete_reports_of(conn, doc_ids)
+        report_ids = event_store.insert_reports(conn, rows)
+        touched = event_store.link_reports(conn, report_ids)
+        event_store.mark_coded(conn, doc_ids, version)
+    return len(rows), touched
+
+
+def code_pending(
+    store: Store,
+    *,
+    recode: bool = False,
+    coder: Any = None,
+    workers: int | None = None,
+    n_process: int | None = None,
+    quiet: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> CodeSummary:
+    """Code every document not yet coded by this coder version (all, with ``recode``).
+
+    ``workers`` (alias ``n_process``) is the number of processes; default
+    ``DYADWATCH_WORKERS`` or all cores. A document the coder fails on gets one warning
+    naming it (through ``warn``, default stderr) and is still marked coded, so the same
+    coder does not trip on it at every run; the other documents go on.
+    """
+    from dyadwatch.cli.common import progress
+    from dyadwatch.cli.common import warn as default_warn
+
+    started = time.perf_counter()
+    if coder is None:
+        coder = default_coder()
+    warn = warn or default_warn
+    version = str(coder.version)
+    summary = CodeSummary(version=version)
+    with store.connect() as conn:
+        ids = event_store.pending_document_ids(conn, version, recode=recode)
+    if not ids:
+        return summary
+    chunks = list(_chunks(ids, CHUNK_DOCS))
+    wanted = workers or n_process or default_workers()
+    summary.workers = max(1, min(wanted, len(chunks)))
+    if summary.workers == 1:
+        batches = _inline(store, chunks, coder)
+    else:
+        batches = _pooled(store, chunks, coder, summary.workers)
+
+    touched: set[int] = set()
+
+    def per_document() -> Iterator[None]:
+        for jobs, results in batches:
+            n_reports, events_touched = _store_chunk(store, jobs, results, version)
+            summary.reports += n_reports
+            touched.update(events_touched)
+            for job, result in zip(jobs, results, strict=True):
+                summary.documents += 1
+                summary.sentences += result.sentences
+                summary.candidates += result.candidates
+                if result.error:
+                    summary.failed.append((result.doc_id, result.error))
+                    title = job.get("title")
+                    named = f"document {result.doc_id}" + (f" ({title!r})" if title else "")
+                    warn(f"{named}: {result.error}")
+                yield None
+
+    for _ in progress(per_document(), total=len(ids), label="coding", quiet=quiet):
+        pass
+    summary.events = len(touched)
+    summary.seconds = time.perf_counter() - started
+    return summary

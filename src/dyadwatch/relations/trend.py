@@ -1,0 +1,185 @@
+"""Trend figures for an index series: rolling level and slope, window labels, change points,
+and a bootstrap band.
+
+Labels and change points follow fixed, documented rules so a reader can check them
+against the numbers printed beside them. The thresholds are the module constants below.
+
+Labels (one per period, for the trailing window of ``WINDOW`` periods that ends there):
+
+* ``scale`` = max(standard deviation of the index over all periods with data, ``SCALE_FLOOR``).
+* A move between two periods is *clear* when it is at least ``MOVE_THRESHOLD`` × scale
+  and the two periods' bootstrap bands do not overlap (so thin periods are not over-read).
+* **volatile**: the window holds a clear rise and a clear fall.
+* **thaw**: otherwise, the last value is above the first by a clear move.
+* **escalation**: otherwise, the last value is below the first by a clear move.
+* **stable**: none of the above (including windows with fewer than two values).
+
+Change points: ``ruptures`` PELT with the ``l2`` cost (shifts in the mean), minimum
+segment ``MIN_SEGMENT`` periods, penalty ``PENALTY_FACTOR`` × σ² × ln(n), where σ is
+the noise level estimated robustly from period-to-period differences (MAD / √2 × 1.4826).
+That is the BIC-style penalty for a mean shift in Gaussian noise: a break must explain
+more than noise would.
+
+Bootstrap band: each period's events are resampled with replacement ``BOOTSTRAP_SAMPLES``
+times (multinomial over the period's distinct event values, which is the same as
+resampling events), the index is recomputed on each sample, and the band is the
+``BAND`` central interval. The generator is seeded (``SEED``), so runs repeat exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+WINDOW = 3
+MOVE_THRESHOLD = 0.5
+SCALE_FLOOR = 0.1
+MIN_SEGMENT = 2
+PENALTY_FACTOR = 2.0
+BOOTSTRAP_SAMPLES = 400
+BAND = 0.90
+SEED = 20220224
+
+LABELS = ("thaw", "stable", "escalation", "volatile")
+
+
+def thresholds() -> dict[str, float | int]:
+    """The constants above, for output next to the figures they produced."""
+    return {
+        "window": WINDOW,
+        "move_threshold_scales": MOVE_THRESHOLD,
+        "scale_floor": SCALE_FLOOR,
+        "min_segment": MIN_SEGMENT,
+        "penalty_factor": PENALTY_FACTOR,
+        "bootstrap_samples": BOOTSTRAP_SAMPLES,
+        "band": BAND,
+        "seed": SEED,
+    }
+
+
+def rolling(values: Sequence[float | None], window: int = WINDOW) -> tuple[list, list]:
+    """Trailing rolling mean and least-squares slope (per period) over the last ``window`` values.
+
+    Periods without a value (None) are skipped, not treated as zero; positions are kept,
+    so a gap stretches the slope's run as it should.
+    """
+    levels: list[float | None] = []
+    slopes: list[float | None] = []
+    for i in range(len(values)):
+        xs = [j for j in range(max(0, i - window + 1), i + 1) if values[j] is not None]
+        if values[i] is None or not xs:
+            levels.append(None)
+            slopes.append(None)
+            continue
+        ys = np.array([values[j] for j in xs], dtype=float)
+        levels.append(float(ys.mean()))
+        if len(xs) < 2:
+            slopes.append(None)
+            continue
+        x = np.array(xs, dtype=float)
+        slope = float(np.polyfit(x, ys, 1)[0])
+        slopes.append(slope)
+    return levels, slopes
+
+
+def label_scale(values: Sequence[float | None]) -> float:
+    data = [v for v in values if v is not None]
+    spread = float(np.std(data)) if len(data) >= 2 else 0.0
+    return max(spread, SCALE_FLOOR)
+
+
+def _clear_move(i: int, j: int, values, bands, scale: float) -> int:
+    """+1 for a clear rise from period i to j, -1 for a clear fall, 0 otherwise."""
+    delta = values[j] - values[i]
+    if abs(delta) < MOVE_THRESHOLD * scale:
+        return 0
+    if bands is not None and bands[i] is not None and bands[j] is not None:
+        (lo_i, hi_i), (lo_j, hi_j) = bands[i], bands[j]
+        if delta > 0 and lo_j <= hi_i:
+            return 0
+        if delta < 0 and hi_j >= lo_i:
+            return 0
+    return 1 if delta > 0 else -1
+
+
+def labels(
+    values: Sequence[float | None],
+    bands: Sequence[tuple[float, float] | None] | None = None,
+    window: int = WINDOW,
+) -> list[str | None]:
+    """One label per period (None where the period has no value); see the module docstring."""
+    scale = label_scale(values)
+    out: list[str | None] = []
+    for i in range(len(values)):
+        if values[i] is None:
+            out.append(None)
+            continue
+        idx = [j for j in range(max(0, i - window + 1), i + 1) if values[j] is not None]
+        if len(idx) < 2:
+            out.append("stable")
+            continue
+        moves = {_clear_move(a, b, values, bands, scale) for a, b in zip(idx, idx[1:], strict=False)}
+        if 1 in moves and -1 in moves:
+            out.append("volatile")
+            continue
+        net = _clear_move(idx[0], idx[-1], values, bands, scale)
+        out.append("thaw" if net > 0 else "escalation" if net < 0 else "stable")
+    return out
+
+
+def noise_sigma(values: Sequence[float]) -> float:
+    """Noise level from period-to-period differences, robust to the breaks themselves."""
+    if len(values) < 3:
+        return float(np.std(values)) if values else 0.0
+    diffs = np.diff(np.asarray(values, dtype=float))
+    mad = float(np.median(np.abs(diffs - np.median(diffs))))
+    sigma = 1.4826 * mad / math.sqrt(2)
+    if sigma == 0.0:
+        # Piecewise-constant data: fall back on the plain spread of the differences.
+        sigma = float(np.std(diffs)) / math.sqrt(2) / 10
+    return sigma
+
+
+def change_points(values: Sequence[float]) -> list[int]:
+    """Indices (into ``values``) where a new segment starts, by PELT over the mean."""
+    n = len(values)
+    if n < 2 * MIN_SEGMENT:
+        return []
+    import ruptures
+
+    signal = np.asarray(values, dtype=float).reshape(-1, 1)
+    sigma = noise_sigma(list(values))
+    if sigma == 0.0:
+        return []
+    penalty = PENALTY_FACTOR * sigma**2 * math.log(n)
+    breaks = ruptures.Pelt(model="l2", min_size=MIN_SEGMENT, jump=1).fit(signal).predict(pen=penalty)
+    return [b for b in breaks if 0 < b < n]
+
+
+def bootstrap_band(
+    values: np.ndarray,
+    counts: np.ndarray,
+    denominator_of,
+    rng: np.random.Generator,
+    samples: int = BOOTSTRAP_SAMPLES,
+    band: float = BAND,
+) -> tuple[float, float] | None:
+    """Central ``band`` interval of sum(values of resampled events) / denominator.
+
+    ``values``/``counts`` are the distinct Goldstein values of a period's events and how many
+    events have each; ``denominator_of(n_events)`` gives the index's denominator.
+    """
+    n = int(counts.sum())
+    if n == 0:
+        return None
+    draws = rng.multinomial(n, counts / n, size=samples)
+    sums = draws @ values
+    denominator = denominator_of(n)
+    if not denominator:
+        return None
+    stats = sums / denominator
+    tail = (1.0 - band) / 2
+    low, high = np.quantile(stats, [tail, 1.0 - tail])
+    return float(low), float(high)
