@@ -8,7 +8,7 @@ events that end up cited, so a briefing over 100k stored events stays fast.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,15 @@ _EVENT_COLUMNS = (
     events.c.plover_score, events.c.quad_class, events.c.negated, events.c.modality,
     events.c.confidence, events.c.report_count, events.c.doc_count, events.c.primary_report_id,
 )  # fmt: skip
+
+
+def _dyad(table: sa.Table, a: Collection[str], b: Collection[str]) -> Any:
+    """Either direction between the two sides (each side a set of codes)."""
+    a, b = sorted(a), sorted(b)
+    return sa.or_(
+        sa.and_(table.c.source_code.in_(a), table.c.target_code.in_(b)),
+        sa.and_(table.c.source_code.in_(b), table.c.target_code.in_(a)),
+    )
 
 
 def _window(query: sa.Select, since: date | None, until: date | None) -> sa.Select:
@@ -56,30 +65,25 @@ def _event_dict(row: Any) -> dict[str, Any]:
 
 
 def dyad_events(
-    conn: Connection, a: str, b: str, *, since: date | None = None, until: date | None = None
+    conn: Connection, a: Collection[str], b: Collection[str], *, since: date | None = None, until: date | None = None
 ) -> list[dict[str, Any]]:
-    """Events between ``a`` and ``b`` in either direction, in date order."""
-    query = sa.select(*_EVENT_COLUMNS).where(
-        sa.or_(
-            sa.and_(events.c.source_code == a, events.c.target_code == b),
-            sa.and_(events.c.source_code == b, events.c.target_code == a),
-        )
-    )
+    """Events between sides ``a`` and ``b`` (sets of codes) either way, in date order."""
+    query = sa.select(*_EVENT_COLUMNS).where(_dyad(events, a, b))
     query = _window(query, since, until).order_by(events.c.date, events.c.id)
     return [_event_dict(row) for row in conn.execute(query)]
 
 
 def third_party_events(
     conn: Connection,
-    a: str,
-    b: str,
+    a: Collection[str],
+    b: Collection[str],
     *,
     since: date | None = None,
     until: date | None = None,
     limit: int = 2000,
 ) -> list[dict[str, Any]]:
     """Events between one side of the dyad and a third actor, most reported first."""
-    pair = (a, b)
+    pair = sorted({*a, *b})
     query = sa.select(*_EVENT_COLUMNS).where(
         sa.or_(
             sa.and_(events.c.source_code.in_(pair), events.c.target_code.is_not(None),
@@ -112,8 +116,8 @@ def reports_for(conn: Connection, event_ids: Iterable[int]) -> dict[int, list[di
 
 def modal_reports(
     conn: Connection,
-    a: str,
-    b: str,
+    a: Collection[str],
+    b: Collection[str],
     modalities: Sequence[str],
     *,
     since: date | None = None,
@@ -129,10 +133,7 @@ def modal_reports(
         reports.c.start, reports.c.end, reports.c.date, reports.c.event, reports.c.modality,
         reports.c.source_code, reports.c.target_code, reports.c.confidence,
     ).where(
-        sa.or_(
-            sa.and_(reports.c.source_code == a, reports.c.target_code == b),
-            sa.and_(reports.c.source_code == b, reports.c.target_code == a),
-        ),
+        _dyad(reports, a, b),
         reports.c.modality.in_(list(modalities)),
         reports.c.negated.is_(False),
     )  # fmt: skip
@@ -144,8 +145,8 @@ def modal_reports(
 
 def recent_dyad_documents(
     conn: Connection,
-    a: str,
-    b: str,
+    a: Collection[str],
+    b: Collection[str],
     *,
     since: date | None = None,
     until: date | None = None,
@@ -154,12 +155,7 @@ def recent_dyad_documents(
     """Ids of the latest documents that report an event between ``a`` and ``b``."""
     query = (
         sa.select(reports.c.doc_id, sa.func.max(reports.c.date).label("latest"))
-        .where(
-            sa.or_(
-                sa.and_(reports.c.source_code == a, reports.c.target_code == b),
-                sa.and_(reports.c.source_code == b, reports.c.target_code == a),
-            )
-        )
+        .where(_dyad(reports, a, b))
         .group_by(reports.c.doc_id)
     )
     if since is not None:

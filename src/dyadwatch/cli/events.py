@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.table import Table
 
 from dyadwatch.cli.common import (
@@ -32,7 +33,7 @@ FLAT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("target_code", "string"), ("target_name", "string"), ("target_sector", "string"),
     ("target_person", "string"),
     ("event", "string"), ("mode", "string"), ("contexts", "string"), ("cameo", "string"),
-    ("goldstein", "float64"), ("quad_class", "int64"), ("negated", "bool"),
+    ("goldstein", "float64"), ("quad_class", "int64"), ("negated", "bool_"),
     ("modality", "string"), ("sentence", "int64"), ("start", "int64"), ("end", "int64"),
     ("trigger", "string"), ("confidence", "float64"), ("report_count", "int64"),
     ("doc_count", "int64"), ("themes", "string"), ("reported_by", "string"),
@@ -66,17 +67,9 @@ def _actor_label(actor: dict[str, Any] | None) -> str:
     return label + (f" ({actor['person']})" if actor.get("person") else "")
 
 
-def events_table(rows: Sequence[dict[str, Any]]) -> Table:
-    """A Rich table that fits the terminal: the quote column gives way first."""
-    table = Table(show_lines=False, pad_edge=False, expand=False)
-    table.add_column("id", justify="right", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("source", no_wrap=True, max_width=28, overflow="ellipsis")
-    table.add_column("event", no_wrap=True)
-    table.add_column("target", no_wrap=True, max_width=28, overflow="ellipsis")
-    table.add_column("conf", justify="right", no_wrap=True)
-    table.add_column("n", justify="right", no_wrap=True)
-    table.add_column("evidence", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+def events_table(rows: Sequence[dict[str, Any]], width: int) -> Table:
+    """A Rich table that fits ``width`` columns: the evidence column takes what is left."""
+    cells = []
     for row in rows:
         event = row["event"] + (f":{row['mode']}" if row.get("mode") else "")
         if row.get("negated"):
@@ -84,11 +77,22 @@ def events_table(rows: Sequence[dict[str, Any]]) -> Table:
         if row.get("modality") not in (None, "asserted", "reported"):
             event += f" [{row['modality']}]"
         quote = " ".join((row.get("quote") or row["evidence"]["trigger"] or "").split())
-        table.add_row(
+        cells.append((
             str(row["id"]), row["date"].isoformat() if row.get("date") else "",
-            _actor_label(row.get("source")), event, _actor_label(row.get("target")),
+            _actor_label(row.get("source"))[:24], event, _actor_label(row.get("target"))[:24],
             f"{row['confidence']:.2f}", str(row.get("report_count", 1)), quote,
-        )  # fmt: skip
+        ))  # fmt: skip
+    headers = ("id", "date", "source", "event", "target", "conf", "n", "evidence")
+    fixed = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers[:-1])]
+    # Two spaces between columns (SIMPLE box has no vertical rules).
+    evidence_width = max(12, width - sum(fixed) - 2 * len(fixed) - 1)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    for header, size in zip(headers[:-1], fixed, strict=True):
+        justify = "right" if header in ("id", "conf", "n") else "left"
+        table.add_column(header, justify=justify, no_wrap=True, min_width=size)
+    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=evidence_width)
+    for cell in cells:
+        table.add_row(*cell)
     return table
 
 
@@ -108,14 +112,14 @@ def write_events(rows: Sequence[dict[str, Any]], fmt: str, output: Path | None) 
     if fmt == "table":
         if output is None:
             if rows:
-                out_console.print(events_table(rows))
+                out_console.print(events_table(rows, out_console.width))
             else:
                 err_console.print("no events match")
             return
         with output.open("w", encoding="utf-8") as handle:
             from rich.console import Console
 
-            Console(file=handle, width=160, highlight=False).print(events_table(rows))
+            Console(file=handle, width=160, highlight=False).print(events_table(rows, 160))
         return
     buffer = io.StringIO()
     if fmt == "jsonl":

@@ -290,7 +290,9 @@ def read_petrarch_xml(path: str | Path) -> tuple[list[PetrarchRecord], list[Gold
             else:
                 coding_line = text.count("\n", 0, head.end() + coding.start()) + 1
                 problems.append(
-                    GoldProblem(str(path), coding_line, f"record {record_id}: unreadable EventCoding")
+                    GoldProblem(
+                        str(path), coding_line, f"record {record_id}: unreadable EventCoding"
+                    )
                 )
         records.append(record)
     if not heads:

@@ -12,7 +12,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from dyadwatch.evaluate.codes import as_gold, normalise, petrarch_country, petrarch_full, petrarch_key
+from dyadwatch.evaluate.codes import (
+    as_gold,
+    normalise,
+    petrarch_country,
+    petrarch_full,
+    petrarch_key,
+)
 from dyadwatch.evaluate.gold import CurrentStyleRecord, PetrarchRecord, PloverGsrRecord
 from dyadwatch.model import Event
 
@@ -260,7 +266,9 @@ def score_petrarch(
         "records": len(records),
         "records_passed": counts["passed"],
         "records_passed_root": counts["passed_root"],
-        "expected_triples": sum(len({(t.source, t.target, t.code) for t in r.expected}) for r in records),
+        "expected_triples": sum(
+            len({(t.source, t.target, t.code) for t in r.expected}) for r in records
+        ),
         "no_event_records": counts["no_event_records"],
         "precision": precision,
         "recall": recall,

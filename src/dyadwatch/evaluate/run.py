@@ -39,20 +39,45 @@ def predict(
     items: Sequence[tuple[str, date | None]],
     *,
     wrap: Callable[[Iterable], Iterable] = lambda it: it,
+    failures: list[tuple[int, str]] | None = None,
 ) -> list[list[Event]]:
     """Events for each (text, date): parsed in one batch, coded one doc at a time.
 
-    A sentence that makes the coder fail gets no events (and the error is kept on the
-    result list's order so the metrics stay aligned); evaluation must not stop there.
+    A sentence that makes the coder raise gets no events and is listed in ``failures``
+    as (index, message): one bad sentence must not stop a whole evaluation.
     """
     from dyadwatch import nlp
 
     pipeline = nlp.load()
     docs: Iterator = pipeline.pipe(text for text, _ in items)
     results: list[list[Event]] = []
-    for (_, when), doc in wrap(zip(items, docs, strict=True)):
-        results.append(list(coder.code_doc(doc, when)))
+    for index, ((_, when), doc) in enumerate(wrap(zip(items, docs, strict=True))):
+        try:
+            results.append(list(coder.code_doc(doc, when)))
+        except Exception as exc:  # noqa: BLE001 - reported, and the evaluation goes on
+            results.append([])
+            if failures is not None:
+                failures.append((index, f"{type(exc).__name__}: {exc}"))
     return results
+
+
+def _run(
+    path: str | Path,
+    records: Sequence[Any],
+    problems: list[GoldProblem],
+    coder: Any,
+    items: Sequence[tuple[str, date | None]],
+    score: Callable,
+    **kwargs: Any,
+) -> EvalRun:
+    failures: list[tuple[int, str]] = []
+    predictions = predict(coder, items, failures=failures, **kwargs)
+    for index, message in failures:
+        record = records[index]
+        problems.append(
+            GoldProblem(str(path), record.line, f"coder failed on {record.id}: {message}")
+        )
+    return EvalRun(score(records, predictions), problems, getattr(coder, "version", None))
 
 
 def make_coder(
@@ -69,19 +94,17 @@ def make_coder(
 
 def evaluate_plover_gsr(path: str | Path, coder: Any, **kwargs: Any) -> EvalRun:
     records, problems = read_plover_gsr(path)
-    predictions = predict(coder, [(r.text, GSR_DATE) for r in records], **kwargs)
-    return EvalRun(score_plover_gsr(records, predictions), problems, getattr(coder, "version", None))
+    items = [(r.text, GSR_DATE) for r in records]
+    return _run(path, records, problems, coder, items, score_plover_gsr, **kwargs)
 
 
 def evaluate_petrarch(path: str | Path, coder: Any, **kwargs: Any) -> EvalRun:
     records, problems = read_petrarch_xml(path)
-    predictions = predict(coder, [(r.text, r.when) for r in records], **kwargs)
-    return EvalRun(score_petrarch(records, predictions), problems, getattr(coder, "version", None))
+    items = [(r.text, r.when) for r in records]
+    return _run(path, records, problems, coder, items, score_petrarch, **kwargs)
 
 
 def evaluate_current_style(path: str | Path, coder: Any, **kwargs: Any) -> EvalRun:
     records, problems = read_current_style(path)
-    predictions = predict(coder, [(r.text, r.when) for r in records], **kwargs)
-    return EvalRun(
-        score_current_style(records, predictions), problems, getattr(coder, "version", None)
-    )
+    items = [(r.text, r.when) for r in records]
+    return _run(path, records, problems, coder, items, score_current_style, **kwargs)

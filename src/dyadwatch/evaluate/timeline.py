@@ -75,7 +75,9 @@ def read_articles(path: str | Path, *, errors: list[str] | None = None) -> list[
             continue
         try:
             record = json.loads(line)
-            articles.append(Article(str(record["id"]), _parse_time(record["time"]), str(record["text"])))
+            articles.append(
+                Article(str(record["id"]), _parse_time(record["time"]), str(record["text"]))
+            )
         except (ValueError, KeyError, TypeError) as exc:
             message = f"{path}:{number}: skipped article ({type(exc).__name__}: {exc})"
             if errors is None:
@@ -252,7 +254,9 @@ def alignment_rouge(predicted: Timeline, gold: Timeline, n: int) -> dict[str, fl
     pred_grams = {d: _ngrams(pred_tokens[d], n) for d in pred_dates}
     gold_grams = {d: _ngrams(gold_tokens[d], n) for d in gold_dates}
     content = {
-        (p, g): 1.0 - _rouge1_f(pred_tokens[p], gold_tokens[g]) for p in pred_dates for g in gold_dates
+        (p, g): 1.0 - _rouge1_f(pred_tokens[p], gold_tokens[g])
+        for p in pred_dates
+        for g in gold_dates
     }
 
     def cost(p: date, g: date) -> float:

@@ -14,23 +14,25 @@ from datasketch import MinHash, MinHashLSH
 NUM_PERM = 64
 SHINGLE = 5
 THRESHOLD = 0.7
+# Named explicitly: stored signatures must be read back with the scheme that made them.
+SCHEME = "affine32"
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
 def signature(text: str) -> MinHash:
     words = WORD_RE.findall(text.lower())
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return minhash
 
 
 def to_bytes(minhash: MinHash) -> bytes:
-    return np.asarray(minhash.hashvalues, dtype=np.uint64).tobytes()
+    return np.asarray(minhash.hashvalues, dtype=np.uint32).tobytes()
 
 
 def from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint64))
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint32))
 
 
 class StoryIndex:

@@ -92,9 +92,14 @@ def expand_inputs(arguments: Iterable[str]) -> tuple[list[Input], list[ReadError
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path)
-                if child.is_file() and not any(p.startswith(".") for p in relative.parts):
-                    if Input(child, "").kind != "unknown":
-                        add(child)
+                if child.is_symlink() and not child.exists():
+                    problems.append(ReadError(str(child), "broken link: its target does not exist"))
+                elif (
+                    child.is_file()
+                    and not any(p.startswith(".") for p in relative.parts)
+                    and Input(child, "").kind != "unknown"
+                ):
+                    add(child)
         elif path.exists():
             add(path)
         elif glob.has_magic(argument):

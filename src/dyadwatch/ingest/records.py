@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -85,13 +86,22 @@ def document_from_record(
             url=pick(record, "url"),
             published=published,
             published_precision=precision,
-            source=_as_text(pick(record, "source")) if pick(record, "source") else (default_source or cleaned.publisher),
+            source=_as_text(pick(record, "source")) if pick(record, "source")
+            else (default_source or cleaned.publisher or host_of(pick(record, "url"))),
             author=_as_text(author) if author else None,
             kind="record",
             extra={k: v for k, v in record.items() if str(k).lower() not in known and _small(v)},
         ),
         warnings,
     )
+
+
+def host_of(url: Any) -> str | None:
+    """A publisher name of last resort: the site's host name, without "www."."""
+    if not isinstance(url, str) or "://" not in url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
 
 
 def _small(value: Any) -> bool:

@@ -137,25 +137,47 @@ def noise_sigma(values: Sequence[float]) -> float:
     mad = float(np.median(np.abs(diffs - np.median(diffs))))
     sigma = 1.4826 * mad / math.sqrt(2)
     if sigma == 0.0:
-        # Piecewise-constant data: fall back on the plain spread of the differences.
+        # Piecewise-constant data: a small fraction of the spread of the differences,
+        # so exact steps are still found and flat runs are not split.
         sigma = float(np.std(diffs)) / math.sqrt(2) / 10
     return sigma
 
 
-def change_points(values: Sequence[float]) -> list[int]:
-    """Indices (into ``values``) where a new segment starts, by PELT over the mean."""
+def change_points(values: Sequence[float], standard_errors: Sequence[float] | None = None) -> list[int]:
+    """Indices (into ``values``) where a new segment starts, by PELT over the mean.
+
+    σ is the larger of the difference-based noise estimate and the root mean square of
+    the periods' bootstrap standard errors (runs of identical values, e.g. empty periods,
+    make the first one too small). Breaks whose shift in level is under
+    ``MOVE_THRESHOLD`` × the label scale are dropped, so a reported break is one the
+    labels would also call a clear move.
+    """
     n = len(values)
     if n < 2 * MIN_SEGMENT:
         return []
     import ruptures
 
-    signal = np.asarray(values, dtype=float).reshape(-1, 1)
+    signal = np.asarray(values, dtype=float)
     sigma = noise_sigma(list(values))
+    if standard_errors:
+        sigma = max(sigma, float(np.sqrt(np.mean(np.square(standard_errors)))))
     if sigma == 0.0:
         return []
     penalty = PENALTY_FACTOR * sigma**2 * math.log(n)
-    breaks = ruptures.Pelt(model="l2", min_size=MIN_SEGMENT, jump=1).fit(signal).predict(pen=penalty)
-    return [b for b in breaks if 0 < b < n]
+    algo = ruptures.Pelt(model="l2", min_size=MIN_SEGMENT, jump=1).fit(signal.reshape(-1, 1))
+    breaks = [b for b in algo.predict(pen=penalty) if 0 < b < n]
+    min_shift = MOVE_THRESHOLD * label_scale(list(values))
+    while breaks:
+        bounds = [0, *breaks, n]
+        shifts = [
+            abs(signal[bounds[k + 1] : bounds[k + 2]].mean() - signal[bounds[k] : bounds[k + 1]].mean())
+            for k in range(len(breaks))
+        ]
+        weakest = int(np.argmin(shifts))
+        if shifts[weakest] >= min_shift:
+            break
+        del breaks[weakest]  # merge the two segments and look again
+    return breaks
 
 
 def bootstrap_band(

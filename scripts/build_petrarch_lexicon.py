@@ -1,0 +1,48 @@
+"""Build the coder's base verb lexicon from PETRARCH-2's CAMEO.2.0 verb dictionary.
+
+    python scripts/build_petrarch_lexicon.py [../shared/data/dictionaries/petrarch/CAMEO.2.0.txt]
+
+Writes src/dyadwatch/events/data/petrarch_verbs.tsv: one line per distinct
+(verb lemma, following words, CAMEO code).  Following words are space-separated positions;
+alternatives within a position are joined by '|'.  The CAMEO -> PLOVER mapping is applied
+when the coder loads the file (through dyadwatch.ontology), so the file stays pure CAMEO.
+Codes that PLOVER drops (CAMEO 01x statements) are left out; 02x appeals are kept because
+the coder treats them as REQUEST.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from dyadwatch.events.petrarch_verbs import read_verb_dictionary  # noqa: E402
+
+DEFAULT = REPO.parent / "shared" / "data" / "dictionaries" / "petrarch" / "CAMEO.2.0.txt"
+OUT = REPO / "src" / "dyadwatch" / "events" / "data" / "petrarch_verbs.tsv"
+
+
+def main() -> None:
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    dictionary = read_verb_dictionary(source)
+    for problem in dictionary.problems:
+        print(problem, file=sys.stderr)
+    rows = set()
+    for lemma, patterns in dictionary.patterns.items():
+        for pattern in patterns:
+            if not pattern.cameo.isdigit() or pattern.cameo.startswith("01"):
+                continue
+            words = " ".join("|".join(sorted(alts)).replace(" ", "_") for alts in pattern.words)
+            rows.add((lemma, words, pattern.cameo))
+    with OUT.open("w", encoding="utf-8") as out:
+        out.write("# Derived by scripts/build_petrarch_lexicon.py from PETRARCH-2 CAMEO.2.0.txt\n")
+        out.write("# (Open Event Data Alliance, MIT licence).  lemma<TAB>following words<TAB>CAMEO\n")
+        for row in sorted(rows):
+            out.write("\t".join(row) + "\n")
+    print(f"{len(rows)} patterns -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Reader for PETRARCH/TABARI verb dictionaries (``CAMEO.2.0.txt``, ``PETR.Validate.verbs.txt``).
+
+A verb dictionary holds synonym sets (``&NAME`` followed by ``+WORD`` lines) and verb
+blocks::
+
+    ---  AGREE   [050]  ---          <- block header with its default CAMEO code
+    AGREE                             <- verbs of the block (optional own code, irregular forms)
+    ACCUSE [112]
+    - * (TO &CEASEFIRE)   [0356]      <- pattern: words after the verb "*", code
+    - $ * + (OF MEDDLING) [112]
+
+We keep what a dependency parse can use: the verb lemma, the words that must follow it
+(prepositions, particles, object nouns; a synonym set becomes a set of alternatives) and
+the CAMEO code.  Words before the verb and the source/target markers ($, +, %, ^) are
+dropped: the parse finds the arguments.  Malformed lines are reported with file and line
+and skipped, so one bad line never loses the rest of the dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_CODE = re.compile(r"\[([^\]]*)\]")
+_HEADER = re.compile(r"^-{2,}\s*(.*?)\s*\[([^\]]*)\]\s*-{2,}\s*$")
+_FORMS = re.compile(r"\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class VerbPattern:
+    """One pattern of a verb block: ``lemma`` followed (in its clause) by ``words``."""
+
+    lemma: str
+    words: tuple[frozenset[str], ...]
+    cameo: str
+    where: str  # "file:line", for users tuning dictionaries
+
+    @property
+    def length(self) -> int:
+        return len(self.words)
+
+
+@dataclass
+class VerbDictionary:
+    patterns: dict[str, list[VerbPattern]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, pattern: VerbPattern) -> None:
+        self.patterns.setdefault(pattern.lemma, []).append(pattern)
+
+
+def _clean_code(raw: str) -> str | None:
+    """'042:043' -> '042'; ':173' -> '173'; '---' or '' -> None.  Test codes are kept as text."""
+    for part in raw.split(":"):
+        part = part.strip()
+        if part and not part.startswith("-"):
+            return part
+    return None
+
+
+def _words(text: str, synsets: dict[str, frozenset[str]]) -> tuple[frozenset[str], ...] | None:
+    """Pattern text after '*' to a sequence of alternatives; None when unusable."""
+    text = text.replace("(", " ").replace(")", " ").replace("{", " ").replace("}", " ")
+    out: list[frozenset[str]] = []
+    for raw in text.split():
+        word = raw.strip().lower()
+        if word in {"$", "+", "%", "^", "|", "*"} or not word:
+            continue
+        if word.startswith("&"):
+            alts = synsets.get(word.upper().rstrip("_")) or synsets.get(word.upper())
+            if not alts:
+                return None
+            out.append(alts)
+            continue
+        word = word.lstrip("$+%^").rstrip("_")
+        if not word:
+            continue
+        out.append(frozenset(w for w in word.replace("_", " ").split() if w)
+                   if "_" in word else frozenset({word}))
+    return tuple(out)
+
+
+def read_verb_dictionary(path: str | Path) -> VerbDictionary:
+    """Read one PETRARCH verb dictionary; bad lines end up in ``problems`` as 'file:line: why'."""
+    path = Path(path)
+    result = VerbDictionary()
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        result.problems.append(f"{path}: cannot read verb dictionary ({exc.strerror or exc})")
+        return result
+
+    synsets: dict[str, frozenset[str]] = {}
+    current_syn: str | None = None
+    syn_words: list[str] = []
+    block_code: str | None = None
+    # (lemma, particle words, own code)
+    block_verbs: list[tuple[str, tuple[frozenset[str], ...], str | None]] = []
+    in_comment = False
+
+    def close_synset() -> None:
+        nonlocal current_syn, syn_words
+        if current_syn:
+            synsets[current_syn] = frozenset(
+                " ".join(w.lower().replace("_", " ").split()) for w in syn_words if w.strip())
+        current_syn, syn_words = None, []
+
+    for number, raw in enumerate(lines, start=1):
+        where = f"{path}:{number}"
+        line = raw.split("#", 1)[0].rstrip()
+        # XML-style comments in the validation dictionaries.
+        if "<!--" in line:
+            in_comment = "-->" not in line
+            continue
+        if in_comment:
+            in_comment = "-->" not in line
+            continue
+        stripped = line.strip()
+        if not stripped:
+            if not raw.strip():
+                close_synset()
+            continue
+        if stripped.startswith("&"):
+            close_synset()
+            current_syn = stripped.split()[0].upper().rstrip("_")
+            continue
+        if current_syn is not None:
+            if stripped.startswith("+"):
+                syn_words.append(stripped[1:].strip())
+                continue
+            close_synset()
+        header = _HEADER.match(stripped)
+        if header:
+            block_code = _clean_code(header.group(2))
+            block_verbs = []
+            continue
+        if stripped.startswith("-"):
+            if not block_verbs:
+                result.problems.append(f"{where}: pattern outside a verb block")
+                continue
+            body = stripped[1:]
+            codes = _CODE.findall(body)
+            if not codes:
+                result.problems.append(f"{where}: pattern without a [CODE]")
+                continue
+            code = _clean_code(codes[-1])
+            if code is None:
+                continue
+            body = _CODE.sub(" ", body)
+            if "*" not in body:
+                result.problems.append(f"{where}: pattern without the verb marker '*'")
+                continue
+            before, after = body.split("*", 1)
+            if re.sub(r"[\s$+%^()]", "", before):
+                continue  # needs words before the verb: the parse handles those roles
+            words = _words(after, synsets)
+            if words is None:
+                result.problems.append(f"{where}: unknown synonym set in pattern")
+                continue
+            for lemma, particle, _own in block_verbs:
+                result.add(VerbPattern(lemma, particle + words, code, where))
+            continue
+        if stripped.startswith("+"):
+            stripped = stripped[1:]  # "+IRON_OUT": a verb with its particle
+        # A verb of the current block, possibly with its own code and irregular forms.
+        text = _FORMS.sub(" ", stripped)
+        own_codes = _CODE.findall(text)
+        name = _CODE.sub(" ", text).strip().split()
+        if not name:
+            result.problems.append(f"{where}: cannot read verb line")
+            continue
+        words = name[0].lower().split("_")
+        lemma = words[0].lstrip("+")
+        if not re.match(r"^[a-z][a-z\-']*$", lemma):
+            result.problems.append(f"{where}: cannot read verb {name[0]!r}")
+            continue
+        own = _clean_code(own_codes[0]) if own_codes else None
+        particle = tuple(frozenset({w.lstrip("+")}) for w in words[1:] if w.lstrip("+"))
+        block_verbs.append((lemma, particle, own))
+        default = own or block_code
+        if default:
+            result.add(VerbPattern(lemma, particle, default, where))
+    close_synset()
+    return result

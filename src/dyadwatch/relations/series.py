@@ -1,0 +1,358 @@
+"""The dyad series: per-period counts and indices for A→B, B→A and both, with trend figures.
+
+Counting rules (DESIGN.md): distinct events, not reports; negated events never count;
+future, hypothetical and conditional events are reported apart under ``announced``
+("announced, not yet done") and stay out of every index.
+
+The headline ``index`` of a period is the Goldstein sum of its events divided by the
+number of stories (near-duplicate groups of documents) published in the period that
+mention either side — or by the number of events when that is larger (events dated from
+later documents), which keeps the index within the Goldstein range −10…+10. When the
+store has no such documents at all (e.g. hand-made event rows) the denominator is the
+event count and the index is the mean Goldstein value; ``index.basis`` says which.
+Coverage comes from the ``mentions`` table, or, when the store keeps none, from the
+documents with a coded report involving either side.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+
+from dyadwatch.relations import trend
+from dyadwatch.relations.codes import RelationsError, Side, resolve_side
+from dyadwatch.relations.periods import FREQS, Period, key_date, period_of, periods_between
+from dyadwatch.relations.themes import theme_ids
+from dyadwatch.store import Store
+from dyadwatch.store import series as queries
+
+QUAD_NAMES = {
+    1: "verbal_cooperation",
+    2: "material_cooperation",
+    3: "verbal_conflict",
+    4: "material_conflict",
+}
+
+INDEX_DEFINITION = (
+    "Goldstein sum of the period's events (both directions) divided by the stories published "
+    "in the period that mention either side (or by the event count when larger)"
+)
+
+
+def _empty_side() -> dict[str, Any]:
+    return {
+        "events": 0,
+        "reports": 0,
+        "quad": {name: 0 for name in QUAD_NAMES.values()},
+        "by_event": {},
+        "goldstein_sum": 0.0,
+        "goldstein_mean": None,
+        "plover_score_sum": 0.0,
+        "net_cooperation": 0,
+        "_goldstein_n": 0,
+    }
+
+
+def _add(side: dict[str, Any], row: dict[str, Any]) -> None:
+    n, reports = int(row["n"]), int(row["reports"] or 0)
+    side["events"] += n
+    side["reports"] += reports
+    quad = QUAD_NAMES.get(row["quad_class"])
+    if quad:
+        side["quad"][quad] += n
+    side["by_event"][row["event"]] = side["by_event"].get(row["event"], 0) + n
+    if row["goldstein"] is not None:
+        side["goldstein_sum"] += float(row["goldstein"]) * n
+        side["_goldstein_n"] += n
+    if row["plover_score"] is not None:
+        side["plover_score_sum"] += float(row["plover_score"]) * n
+
+
+def _finish(side: dict[str, Any]) -> dict[str, Any]:
+    n = side.pop("_goldstein_n")
+    side["goldstein_sum"] = round(side["goldstein_sum"], 4)
+    side["plover_score_sum"] = round(side["plover_score_sum"], 4)
+    side["goldstein_mean"] = round(side["goldstein_sum"] / n, 4) if n else None
+    q = side["quad"]
+    side["net_cooperation"] = (
+        q["verbal_cooperation"] + q["material_cooperation"] - q["verbal_conflict"] - q["material_conflict"]
+    )
+    side["by_event"] = dict(sorted(side["by_event"].items()))
+    return side
+
+
+def _check_request(freq: str, since: date | None, until: date | None, theme: str | None) -> None:
+    if freq not in FREQS:
+        raise RelationsError(f"unknown frequency {freq!r}; use one of {', '.join(FREQS)}")
+    if since is not None and until is not None and since > until:
+        raise RelationsError(
+            f"empty period range: since {since.isoformat()} is after until {until.isoformat()}"
+        )
+    if theme is not None and theme not in theme_ids():
+        raise RelationsError(f"unknown theme {theme!r}; themes are: {', '.join(theme_ids())}")
+
+
+def dyad_series(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    freq: str = "month",
+    since: date | None = None,
+    until: date | None = None,
+    theme: str | None = None,
+    window: int = trend.WINDOW,
+) -> dict[str, Any]:
+    """The relations series between ``a`` and ``b`` (codes or group names), JSON-ready.
+
+    Raises :class:`RelationsError` (or its subclass ``UnknownActorError``, which carries
+    suggestions) for a bad request; a dyad without events gives ``periods == []``.
+    """
+    _check_request(freq, since, until, theme)
+    side_a, side_b = resolve_side(a, store), resolve_side(b, store)
+    grain = "day" if freq in ("day", "week") else "month"
+    with store.connect() as conn:
+        rows = {
+            "a_to_b": queries.dyad_counts(
+                conn, side_a.codes, side_b.codes, grain=grain, since=since, until=until, theme=theme
+            ),
+            "b_to_a": queries.dyad_counts(
+                conn, side_b.codes, side_a.codes, grain=grain, since=since, until=until, theme=theme
+            ),
+        }
+        coverage_rows = queries.coverage_counts(
+            conn, side_a.codes | side_b.codes, grain=grain, since=since, until=until
+        )
+
+    counted: dict[Period, dict[str, dict]] = defaultdict(lambda: {"a_to_b": _empty_side(), "b_to_a": _empty_side()})
+    announced: dict[Period, dict[str, Any]] = {}
+    values: dict[Period, Counter] = defaultdict(Counter)
+    negated = 0
+    for direction, direction_rows in rows.items():
+        for row in direction_rows:
+            if row["negated"]:
+                negated += int(row["n"])
+                continue
+            period = period_of(key_date(row["key"]), freq)
+            if row["announced"]:
+                entry = announced.setdefault(
+                    period, {"events": 0, "reports": 0, "by_event": {}, "a_to_b": 0, "b_to_a": 0}
+                )
+                entry["events"] += int(row["n"])
+                entry["reports"] += int(row["reports"] or 0)
+                entry[direction] += int(row["n"])
+                entry["by_event"][row["event"]] = entry["by_event"].get(row["event"], 0) + int(row["n"])
+                continue
+            _add(counted[period][direction], row)
+            if row["goldstein"] is not None:
+                values[period][float(row["goldstein"])] += int(row["n"])
+
+    coverage: Counter = Counter()
+    for key, n in coverage_rows.items():
+        coverage[period_of(key_date(key), freq)] += n
+
+    result: dict[str, Any] = {
+        "dyad": f"{side_a.name}-{side_b.name}",
+        "a": side_a.as_dict(),
+        "b": side_b.as_dict(),
+        "freq": freq,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "theme": theme,
+        "index": {"definition": INDEX_DEFINITION, "basis": None},
+        "totals": {"events": 0, "reports": 0, "announced": 0, "negated_excluded": negated},
+        "periods": [],
+        "trend": {},
+        "change_points": [],
+    }
+    with_events = set(counted) | set(announced)
+    if not with_events:
+        result["trend"] = _trend_summary([], [], window)
+        return result
+
+    first = since or min(p.start for p in with_events)
+    last = until or max(p.end for p in with_events)
+    periods = list(periods_between(first, last, freq))
+    in_range_coverage = sum(coverage[p] for p in periods)
+    basis = "documents" if in_range_coverage else "events"
+    result["index"]["basis"] = basis
+
+    rng = np.random.default_rng(trend.SEED)
+    out_periods = []
+    for period in periods:
+        sides = counted.get(period) or {"a_to_b": _empty_side(), "b_to_a": _empty_side()}
+        both = _empty_side()
+        for side in sides.values():
+            for key in ("events", "reports", "goldstein_sum", "plover_score_sum", "_goldstein_n"):
+                both[key] += side[key]
+            for quad, n in side["quad"].items():
+                both["quad"][quad] += n
+            for event, n in side["by_event"].items():
+                both["by_event"][event] = both["by_event"].get(event, 0) + n
+        both = _finish(both)
+        a_to_b, b_to_a = _finish(sides["a_to_b"]), _finish(sides["b_to_a"])
+        stories = int(coverage.get(period, 0))
+        denominator = max(stories, both["events"]) if basis == "documents" else both["events"]
+        index = round(both["goldstein_sum"] / denominator, 4) if denominator else None
+        band = None
+        dist = values.get(period)
+        if dist and denominator:
+            vals = np.array(list(dist.keys()), dtype=float)
+            counts = np.array(list(dist.values()), dtype=float)
+            band = trend.bootstrap_band(vals, counts, lambda _n, d=denominator: d, rng)
+        out_periods.append(
+            {
+                "period": period.key,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "events": both["events"],
+                "reports": both["reports"],
+                "goldstein_sum": both["goldstein_sum"],
+                "goldstein_mean": both["goldstein_mean"],
+                "plover_score_sum": both["plover_score_sum"],
+                "net_cooperation": both["net_cooperation"],
+                "stories": stories,
+                "index": index,
+                "index_low": round(band[0], 4) if band else index,
+                "index_high": round(band[1], 4) if band else index,
+                "a_to_b": a_to_b,
+                "b_to_a": b_to_a,
+                "by_event": both["by_event"],
+                "quad": both["quad"],
+                "announced": announced.get(period, {"events": 0, "reports": 0, "by_event": {}, "a_to_b": 0, "b_to_a": 0}),
+            }
+        )
+        result["totals"]["events"] += both["events"]
+        result["totals"]["reports"] += both["reports"]
+        result["totals"]["announced"] += announced.get(period, {}).get("events", 0)
+
+    index_values = [p["index"] for p in out_periods]
+    bands = [
+        (p["index_low"], p["index_high"]) if p["index"] is not None and p["events"] else None
+        for p in out_periods
+    ]
+    levels, slopes = trend.rolling(index_values, window)
+    period_labels = trend.labels(index_values, bands, window)
+    for p, level, slope, label in zip(out_periods, levels, slopes, period_labels, strict=True):
+        p["level"] = round(level, 4) if level is not None else None
+        p["slope"] = round(slope, 4) if slope is not None else None
+        p["label"] = label
+    result["periods"] = out_periods
+    result["trend"] = _trend_summary(out_periods, index_values, window)
+    result["change_points"] = _change_points(store, out_periods, side_a, side_b, theme)
+    return result
+
+
+def _trend_summary(periods: list[dict], index_values: list, window: int) -> dict[str, Any]:
+    present = [(i, v) for i, v in enumerate(index_values) if v is not None]
+    overall = None
+    if len(present) >= 2:
+        xs, ys = zip(*present, strict=True)
+        overall = round(float(np.polyfit(np.array(xs, float), np.array(ys, float), 1)[0]), 4)
+    windows: list[dict[str, Any]] = []
+    for p in periods:
+        if p.get("label") is None:
+            continue
+        if windows and windows[-1]["label"] == p["label"]:
+            windows[-1]["to"] = p["period"]
+            windows[-1]["periods"] += 1
+        else:
+            windows.append({"from": p["period"], "to": p["period"], "label": p["label"], "periods": 1})
+    latest = next((p for p in reversed(periods) if p.get("label") is not None), None)
+    return {
+        "metric": "index",
+        "window": window,
+        "slope_per_period": overall,
+        "mean": round(float(np.mean([v for _, v in present])), 4) if present else None,
+        "latest": (
+            {k: latest[k] for k in ("period", "index", "level", "slope", "label")} if latest else None
+        ),
+        "windows": windows,
+        "thresholds": trend.thresholds(),
+        "scale": round(trend.label_scale(index_values), 4),
+    }
+
+
+def _change_points(
+    store: Store, periods: list[dict], side_a: Side, side_b: Side, theme: str | None
+) -> list[dict[str, Any]]:
+    present = [i for i, p in enumerate(periods) if p["index"] is not None]
+    series = [periods[i]["index"] for i in present]
+    z = 2 * NormalDist().inv_cdf(0.5 + trend.BAND / 2)  # band width in standard errors
+    errors = [(periods[i]["index_high"] - periods[i]["index_low"]) / z for i in present]
+    breaks = trend.change_points(series, errors)
+    out = []
+    bounds = [0, *breaks, len(series)]
+    for k, brk in enumerate(breaks):
+        before = series[bounds[k] : brk]
+        after = series[brk : bounds[k + 2]]
+        level_before, level_after = float(np.mean(before)), float(np.mean(after))
+        at = periods[present[brk]]
+        # The events that drive the change: the strongest of the new segment's first periods.
+        last_period = periods[present[min(brk + 1, len(series) - 1)]]
+        with store.connect() as conn:
+            drivers = queries.driving_events(
+                conn,
+                [(side_a.codes, side_b.codes), (side_b.codes, side_a.codes)],
+                since=date.fromisoformat(at["start"]),
+                until=date.fromisoformat(last_period["end"]),
+                theme=theme,
+                direction=-1 if level_after < level_before else 1,
+            )
+        out.append(
+            {
+                "date": at["start"],
+                "period": at["period"],
+                "level_before": round(level_before, 4),
+                "level_after": round(level_after, 4),
+                "change": round(level_after - level_before, 4),
+                "direction": "escalation" if level_after < level_before else "thaw",
+                "event_types": _event_type_shift(
+                    [periods[i] for i in present[bounds[k] : brk]],
+                    [periods[i] for i in present[brk : bounds[k + 2]]],
+                ),
+                "events": [_driver_dict(d) for d in drivers],
+            }
+        )
+    return out
+
+
+def _event_type_shift(before: list[dict], after: list[dict], top: int = 5) -> list[dict[str, Any]]:
+    """Event types whose events per period changed most across the break."""
+
+    def per_period(periods: list[dict]) -> Counter:
+        total: Counter = Counter()
+        for p in periods:
+            total.update(p["by_event"])
+        return Counter({k: v / max(len(periods), 1) for k, v in total.items()})
+
+    b, a = per_period(before), per_period(after)
+    shifts = [
+        {"event": e, "before_per_period": round(b[e], 3), "after_per_period": round(a[e], 3)}
+        for e in set(a) | set(b)
+    ]
+    shifts.sort(key=lambda s: (-abs(s["after_per_period"] - s["before_per_period"]), s["event"]))
+    return shifts[:top]
+
+
+def _driver_dict(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "date": row["date"].isoformat() if hasattr(row["date"], "isoformat") else row["date"],
+        "source": row["source_code"],
+        "target": row["target_code"],
+        "event": row["event"],
+        "mode": row["mode"],
+        "goldstein": row["goldstein"],
+        "reports": row["report_count"],
+        "themes": row["themes"] or [],
+        "doc_id": row["doc_id"],
+        "sentence_idx": row["sentence_idx"],
+        "sentence": row["sentence"],
+        "title": row["title"],
+        "url": row["url"],
+    }

@@ -1,0 +1,424 @@
+"""The coding pipeline, report→event linking, the event store and the `code`/`events` commands.
+
+The coder used here is a small stand-in over the real spaCy parse (``StandInCoder``): it
+exercises the plumbing — cheap pass, batching, workers, offsets, linking, versions —
+independently of the real coder's lexicons, so these tests pin the pipeline's behaviour.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, datetime
+
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from dyadwatch import nlp
+from dyadwatch.cli import main
+from dyadwatch.cli.common import out_console
+from dyadwatch.events import linking, pipeline
+from dyadwatch.ingest.pipeline import store_documents
+from dyadwatch.model import ActorRef, Block, Document, Event, Evidence
+from dyadwatch.store import Store
+from dyadwatch.store import events as event_store
+from dyadwatch.store.schema import documents, events, reports
+
+# --------------------------------------------------------------------------- stand-ins
+
+
+class StandInRegistry:
+    """A few names → codes, matched on word boundaries (the cheap pass needs ``scan``)."""
+
+    NAMES = {
+        "russia": "RUS", "russian": "RUS", "moscow": "RUS", "kremlin": "RUS",
+        "britain": "GBR", "british": "GBR", "london": "GBR",
+        "united states": "USA", "washington": "USA",
+        "china": "CHN", "beijing": "CHN", "ukraine": "UKR", "kyiv": "UKR",
+        "france": "FRA", "paris": "FRA",
+    }  # fmt: skip
+    PATTERN = re.compile(r"\b(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")\b", re.I)
+
+    def __init__(self) -> None:
+        self.scanned = 0
+
+    def scan(self, text: str) -> set[str]:
+        self.scanned += 1
+        return {self.NAMES[m.group(1).lower()] for m in self.PATTERN.finditer(text)}
+
+
+class StandInCoder:
+    """Verb lemma → PLOVER type; subject and object actors from the dependency parse."""
+
+    VERBS = {
+        "expel": "SANCTION", "sanction": "SANCTION", "accuse": "ACCUSE",
+        "meet": "CONSULT", "attack": "ASSAULT",
+    }  # fmt: skip
+
+    def __init__(self, version: str = "standin-1") -> None:
+        self.version = version
+        self.registry = StandInRegistry()
+        self.seen_contexts: list[tuple[str, ...]] = []
+        self.coded_texts: list[str] = []
+
+    def _actor(self, tokens) -> ActorRef | None:
+        for token in tokens:
+            codes = self.registry.scan(" ".join(t.text for t in token.subtree))
+            if codes:
+                return ActorRef(code=sorted(codes)[0], sector="GOV")
+        return None
+
+    def code_doc(self, doc, when, *, context_codes=(), reported_by=None) -> list[Event]:
+        self.coded_texts.append(doc.text)
+        self.seen_contexts.append(tuple(context_codes))
+        if "CRASH" in doc.text:
+            raise RuntimeError("stand-in coder cannot read this")
+        found = []
+        for token in doc:
+            kind = self.VERBS.get(token.lemma_.lower())
+            if token.pos_ != "VERB" or kind is None:
+                continue
+            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+            objects = [c for c in token.children if c.dep_ == "dobj"]
+            objects += [g for c in token.children if c.dep_ == "prep" for g in c.children
+                        if g.dep_ == "pobj"]  # fmt: skip
+            source = self._actor(subjects)
+            if source is None:
+                continue
+            target = self._actor(objects)
+            future = any(c.dep_ == "aux" and c.lemma_ == "will" for c in token.children)
+            negated = any(c.dep_ == "neg" for c in token.children)
+            found.append(
+                Event(
+                    source=source,
+                    target=target,
+                    event=kind,
+                    evidence=Evidence(0, token.idx, token.idx + len(token.text), token.text),
+                    date=when,
+                    negated=negated,
+                    modality="future" if future else "asserted",
+                    confidence=0.5 if (future or negated or target is None) else 0.8,
+                    pattern=f"standin:{token.lemma_}",
+                )
+            )
+        return found
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session", autouse=True)
+def spacy_loaded():
+    return nlp.load()
+
+
+def make_doc(ref: str, paragraphs: list[str], published: str, source: str, title: str) -> Document:
+    return Document(
+        text="\n\n".join(paragraphs),
+        ref=ref,
+        title=title,
+        published=datetime.fromisoformat(published),
+        published_precision="day",
+        source=source,
+        blocks=[Block(p) for p in paragraphs],
+    )
+
+
+CORPUS = [
+    make_doc("a1", ["Russia expelled two British diplomats on Tuesday.",
+                    "The weather in the capital was mild."],
+             "2025-03-04", "Outlet A", "Diplomats expelled"),
+    make_doc("b1", ["Moscow expelled the diplomats from Britain, officials said.",
+                    "Nothing else happened."],
+             "2025-03-04", "Outlet B", "Expulsions in Moscow"),
+    make_doc("c1", ["Russia did not expel any British diplomats, the embassy insisted."],
+             "2025-03-05", "Outlet C", "Embassy denial"),
+    make_doc("d1", ["The United States sanctioned China on Monday.",
+                    "Beijing accused Washington of bullying."],
+             "2025-04-10", "Outlet A", "Sanctions on China"),
+    make_doc("e1", ["France will meet Ukraine in Paris next week.",
+                    "A sentence without actors or verbs of note."],
+             "2025-05-01", "Outlet D", "Talks planned"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path):
+    st = Store(str(tmp_path / "t.db"))
+    summary = store_documents(st, CORPUS)
+    assert summary.added == len(CORPUS)
+    yield st
+    st.dispose()
+
+
+@pytest.fixture
+def coder():
+    return StandInCoder()
+
+
+def all_reports(st: Store) -> list[dict]:
+    with st.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.select(reports).order_by(reports.c.id))]
+
+
+# --------------------------------------------------------------------------- coding
+
+
+def test_codes_only_candidates_and_second_run_codes_nothing(store, coder):
+    first = pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    assert first.documents == 5
+    assert first.sentences == 9
+    # "The weather ...", "Nothing else happened." and "A sentence without actors ..." name
+    # no actor: the cheap pass keeps them away from the parser.
+    assert first.candidates == 6
+    assert len(coder.coded_texts) == 6
+    assert not any("weather" in t for t in coder.coded_texts)
+    assert first.reports == 6
+    with store.connect() as conn:
+        versions = set(conn.execute(sa.select(documents.c.coded_version)).scalars())
+    assert versions == {"standin-1"}
+
+    second = pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    assert second.documents == 0 and second.reports == 0
+    assert len(coder.coded_texts) == 6
+
+
+def test_context_codes_come_from_title_and_first_sentences(store, coder):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    by_text = dict(zip(coder.coded_texts, coder.seen_contexts, strict=True))
+    assert by_text["The United States sanctioned China on Monday."] == ("CHN", "USA")
+
+
+def test_new_documents_are_coded_incrementally(store, coder):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    later = make_doc("a2", ["The Kremlin expelled British diplomats again, Moscow said."],
+                     "2025-03-05", "Outlet E", "More expulsions")  # fmt: skip
+    store_documents(store, [later])
+    summary = pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    assert summary.documents == 1
+    with store.connect() as conn:
+        rows = event_store.query_events(conn, dyad="RUS-GBR", event="SANCTION")
+    # The new report joins the event the two earlier outlets already made.
+    assert len(rows) == 1
+    assert rows[0]["report_count"] == 3 and rows[0]["doc_count"] == 3
+
+
+def test_recode_after_version_change_replaces_reports(store, coder):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    before = all_reports(store)
+    with store.connect() as conn:
+        events_before = event_store.counts(conn)["events"]
+
+    coder.version = "standin-2"
+    summary = pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    assert summary.documents == 5
+    after = all_reports(store)
+    assert len(after) == len(before)
+    assert {r["coder_version"] for r in after} == {"standin-2"}
+    with store.connect() as conn:
+        assert event_store.counts(conn)["events"] == events_before
+        # No event is left without reports, and every report has an event.
+        linked = set(conn.execute(sa.select(reports.c.event_id)).scalars())
+        assert set(conn.execute(sa.select(events.c.id)).scalars()) == linked
+        assert None not in linked
+
+    # --recode codes everything again even when the version is unchanged.
+    again = pipeline.code_pending(store, coder=coder, recode=True, workers=1, quiet=True)
+    assert again.documents == 5
+    assert len(all_reports(store)) == len(before)
+
+
+def test_evidence_offsets_point_at_the_trigger_in_the_document(store, coder):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    with store.connect() as conn:
+        texts = dict(conn.execute(sa.select(documents.c.id, documents.c.text)).all())
+    rows = all_reports(store)
+    assert rows
+    for r in rows:
+        assert texts[r["doc_id"]][r["start"] : r["end"]] == r["trigger"]
+    # A trigger in the second paragraph: the offset includes the first paragraph.
+    accuse = next(r for r in rows if r["event"] == "ACCUSE")
+    assert accuse["sentence_idx"] == 1 and accuse["start"] > len(CORPUS[3].text.split("\n\n")[0])
+
+
+def test_two_outlets_make_one_event_and_negation_stays_apart(store, coder):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    with store.connect() as conn:
+        asserted = event_store.query_events(conn, dyad="RUS-GBR")
+        everything = event_store.query_events(conn, dyad="RUS-GBR", include_negated=True)
+        negated = [r for r in everything if r["negated"]]
+        assert len(asserted) == 1
+        event = asserted[0]
+        assert event["report_count"] == 2 and event["doc_count"] == 2
+        assert len(negated) == 1 and negated[0]["report_count"] == 1
+        assert negated[0]["id"] != event["id"]
+        # The event stands on its most confident report (the one with a target phrase
+        # found first: the earliest of equally confident reports).
+        reps = event_store.reports_of(conn, event["id"])
+    assert [r["doc_id"] for r in reps] == sorted(r["doc_id"] for r in reps)
+    assert event["doc_id"] == reps[0]["doc_id"]
+    assert {r["quote"] for r in reps} == {
+        "Russia expelled two British diplomats on Tuesday.",
+        "Moscow expelled the diplomats from Britain, officials said.",
+    }
+
+
+def test_linking_rule_is_pure_and_deterministic():
+    words = linking.words("Russia expelled two British diplomats")
+    key = linking.ReportKey(1, None, date(2025, 3, 4), "day", None, words)
+    near = linking.Candidate(7, date(2025, 3, 5), "day", {None}, set(), [frozenset({"x"})])
+    nearer = linking.Candidate(9, date(2025, 3, 4), "day", {None}, set(), [frozenset({"y"})])
+    far = linking.Candidate(3, date(2025, 3, 10), "day", {None}, set(), [frozenset({"z"})])
+    assert linking.choose_event(key, [near, nearer, far]) == 9
+    assert linking.choose_event(key, [far]) is None
+    # Near-identical wording widens the window to the story window.
+    same_words = linking.Candidate(3, date(2025, 3, 10), "day", {None}, set(), [words])
+    assert linking.choose_event(key, [same_words]) == 3
+    # Different modes are different developments.
+    phone = linking.ReportKey(1, None, date(2025, 3, 4), "day", "phone", words)
+    visit = linking.Candidate(4, date(2025, 3, 4), "day", {"visit"}, set(), [words])
+    assert linking.choose_event(phone, [visit]) is None
+    assert linking.same_stance_modalities("future") == ("future",)
+    assert "reported" in linking.same_stance_modalities("asserted")
+
+
+def test_a_crashing_document_does_not_stop_the_batch(tmp_path, coder):
+    st = Store(str(tmp_path / "crash.db"))
+    bad = make_doc("bad", ["Ukraine accused Russia of CRASH shelling.",
+                           "Russia attacked Ukraine overnight."],
+                   "2025-06-01", "Outlet X", "Bad one")  # fmt: skip
+    store_documents(st, [CORPUS[0], bad, CORPUS[3]])
+    messages: list[str] = []
+    summary = pipeline.code_pending(st, coder=coder, workers=1, quiet=True, warn=messages.append)
+    assert summary.documents == 3
+    assert len(messages) == 1
+    assert "'Bad one'" in messages[0] and "RuntimeError" in messages[0]
+    assert [doc_id for doc_id, _ in summary.failed] == [2]
+    rows = all_reports(st)
+    assert {r["doc_id"] for r in rows} == {1, 2, 3}
+    # The document's other sentence was still coded.
+    assert [r["event"] for r in rows if r["doc_id"] == 2] == ["ASSAULT"]
+    st.dispose()
+
+
+def test_worker_processes_give_the_same_result(tmp_path, store, coder):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    other = Store(str(tmp_path / "pool.db"))
+    store_documents(other, CORPUS)
+    old_chunk = pipeline.CHUNK_DOCS
+    pipeline.CHUNK_DOCS = 2  # several chunks, so two workers really share the work
+    try:
+        summary = pipeline.code_pending(other, coder=StandInCoder(), workers=2, quiet=True)
+    finally:
+        pipeline.CHUNK_DOCS = old_chunk
+    assert summary.workers == 2 and summary.documents == 5
+    with store.connect() as a, other.connect() as b:
+        assert event_store.query_events(a, include_negated=True) == event_store.query_events(
+            b, include_negated=True
+        )
+    other.dispose()
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def test_query_filters(store, coder):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    with store.connect() as conn:
+        q = lambda **kw: event_store.query_events(conn, **kw)  # noqa: E731
+        assert {r["event"] for r in q(dyad="CHN-USA")} == {"SANCTION", "ACCUSE"}
+        assert {(r["source"]["code"], r["target"]["code"]) for r in q(dyad="usa-chn")} == {
+            ("USA", "CHN"), ("CHN", "USA"),
+        }
+        assert {r["event"] for r in q(actor="CHN")} == {"SANCTION", "ACCUSE"}
+        assert [r["event"] for r in q(actor="USA", event="ACCUSE")] == ["ACCUSE"]
+        assert len(q(event="SANCTION,CONSULT")) == 3
+        assert [r["date"] for r in q(since=date(2025, 4, 1), until=date(2025, 4, 30))] == [
+            date(2025, 4, 10), date(2025, 4, 10),
+        ]
+        assert all(r["confidence"] >= 0.8 for r in q(min_confidence=0.8))
+        assert len(q(min_confidence=0.8)) < len(q())
+        assert [r["modality"] for r in q(modality="future")] == ["future"]
+        assert not any(r["negated"] for r in q())
+        assert any(r["negated"] for r in q(include_negated=True))
+        assert len(q(limit=2)) == 2
+        with pytest.raises(ValueError):
+            event_store.parse_dyad("USA")
+
+
+CONTRACT = {
+    "id", "doc_id", "date", "date_precision", "source", "target", "event", "mode",
+    "contexts", "cameo", "goldstein", "quad_class", "negated", "modality", "evidence",
+    "confidence", "report_count", "doc_count", "themes", "reported_by", "plover_score",
+    "ref", "quote",
+}  # fmt: skip
+
+
+@pytest.fixture
+def cli_db(store, coder, monkeypatch):
+    # `events` codes pending documents itself; point it at the stand-in coder.
+    monkeypatch.setattr(pipeline, "default_coder", lambda: coder)
+    return store.url.removeprefix("sqlite:///")
+
+
+def test_events_command_codes_first_and_keeps_the_jsonl_contract(cli_db):
+    result = CliRunner().invoke(main, ["events", "--db", cli_db, "--format", "jsonl",
+                                       "--include-negated"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "coded 5 new document(s)" in result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 5
+    for row in lines:
+        assert CONTRACT <= set(row)
+        assert {"code", "name", "sector"} <= set(row["source"])
+        assert {"sentence", "start", "end", "trigger"} <= set(row["evidence"])
+        assert isinstance(row["contexts"], list)
+        date.fromisoformat(row["date"])
+    assert any(row["target"] is None or row["negated"] for row in lines)
+    # Second call: nothing left to code, no message.
+    again = CliRunner().invoke(main, ["events", "--db", cli_db, "--format", "jsonl"])
+    assert again.exit_code == 0 and "coded" not in again.stderr
+
+
+def test_events_csv_parquet_and_table(cli_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(out_console, "width", 80)  # as on a narrow terminal
+    runner = CliRunner()
+    out = runner.invoke(main, ["events", "--db", cli_db, "--format", "csv", "--dyad", "RUS-GBR"])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len(rows) == 1 and rows[0]["source_code"] == "RUS" and rows[0]["report_count"] == "2"
+
+    path = tmp_path / "ev.parquet"
+    bad = runner.invoke(main, ["events", "--db", cli_db, "--format", "parquet"])
+    assert bad.exit_code != 0 and "-o FILE" in bad.output
+    ok = runner.invoke(main, ["events", "--db", cli_db, "--format", "parquet", "-o", str(path),
+                              "--actor", "CHN"])  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    table = pq.read_table(path)
+    assert table.num_rows == 2
+    assert set(table.column("event").to_pylist()) == {"SANCTION", "ACCUSE"}
+    assert table.column("date").to_pylist() == [date(2025, 4, 10)] * 2
+
+    shown = runner.invoke(main, ["events", "--db", cli_db, "--event", "SANCTION"])
+    assert shown.exit_code == 0
+    assert "RUS" in shown.stdout and "SANCTION" in shown.stdout and "expelled" in shown.stdout
+    assert max(len(line) for line in shown.stdout.splitlines()) <= 80
+
+    bad_dyad = runner.invoke(main, ["events", "--db", cli_db, "--dyad", "USA"])
+    assert bad_dyad.exit_code != 0 and "A-B" in bad_dyad.output
+
+
+def test_code_command_prints_a_summary(cli_db):
+    runner = CliRunner()
+    first = runner.invoke(main, ["code", "--db", cli_db, "--workers", "1"])
+    assert first.exit_code == 0, first.output
+    assert "coded 5 documents: 9 sentences scanned, 6 candidates parsed, 6 reports" in first.stdout
+    second = runner.invoke(main, ["code", "--db", cli_db, "--format", "json"])
+    assert json.loads(second.stdout)["documents"] == 0
+    recode = runner.invoke(main, ["code", "--db", cli_db, "--recode", "--workers", "1",
+                                  "--format", "json"])  # fmt: skip
+    assert json.loads(recode.stdout)["documents"] == 5
