@@ -29,16 +29,30 @@ def main() -> None:
     dictionary = read_verb_dictionary(source)
     for problem in dictionary.problems:
         print(problem, file=sys.stderr)
+    names = {alts: name for name, alts in dictionary.synsets.items() if len(alts) > 1}
+    used: set[str] = set()
+    names_rev = {name: alts for alts, name in names.items()}
+
+    def position(alts: frozenset[str]) -> str:
+        if alts in names:
+            used.add(names[alts])
+            return names[alts]
+        return "|".join(sorted(alts)).replace(" ", "_")
+
     rows = set()
     for lemma, patterns in dictionary.patterns.items():
         for pattern in patterns:
             if not pattern.cameo.isdigit() or pattern.cameo.startswith("01"):
                 continue
-            words = " ".join("|".join(sorted(alts)).replace(" ", "_") for alts in pattern.words)
+            words = " ".join(position(alts) for alts in pattern.words)
             rows.add((lemma, words, pattern.cameo))
     with OUT.open("w", encoding="utf-8") as out:
         out.write("# Derived by scripts/build_petrarch_lexicon.py from PETRARCH-2 CAMEO.2.0.txt\n")
         out.write("# (Open Event Data Alliance, MIT licence).  lemma<TAB>following words<TAB>CAMEO\n")
+        out.write("# Lines starting with '&' define synonym sets: &NAME<TAB>word|word|...\n")
+        for name in sorted(used):
+            words = "|".join(sorted(names_rev[name])).replace(" ", "_")
+            out.write(f"{name}\t{words}\n")
         for row in sorted(rows):
             out.write("\t".join(row) + "\n")
     print(f"{len(rows)} patterns -> {OUT}")

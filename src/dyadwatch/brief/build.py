@@ -254,7 +254,8 @@ def build_brief(
         assessment["events_negated_or_modal"] = len(dyad) - len(counted)
 
         watch_items = _watch(conn, citer, a_codes, b_codes, start, end, demands, assessment,
-                             list(shortlist.values()), text_of, cite_event, options) if end else []
+                             [e for e in shortlist.values() if e["section"] != "third_party"],
+                             text_of, cite_event, options) if end else []
         takeaways = _takeaways(sections, assessment, options.max_takeaways)
 
         brief: dict[str, Any] = {

@@ -136,7 +136,7 @@ def choose(
             continue
         key = (candidate.get("source"), candidate.get("target"), candidate.get("event"))
         week = candidate["date"].toordinal() // 7
-        if any(k == key and abs(w - week) <= 0 for k, w in seen_keys):
+        if (key, week) in seen_keys:
             continue
         chosen.append(candidate)
         seen_words.append(bag)
@@ -144,7 +144,3 @@ def choose(
         if len(chosen) >= limit:
             break
     return chosen
-
-
-def _seen_key(key: tuple[Any, ...], week: int) -> tuple[tuple[Any, ...], int]:
-    return key, week

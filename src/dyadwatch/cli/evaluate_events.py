@@ -76,8 +76,8 @@ def _fmt(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
-def _summary(title: str, scores: dict[str, Any], keys: list[str]) -> Table:
-    table = Table(title=title, show_header=True, header_style="bold")
+def _summary(title: str, scores: dict[str, Any], keys: list[str], gold_file: Path) -> Table:
+    table = Table(title=title, caption=gold_file.name, show_header=True, header_style="bold")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for key in keys:
@@ -173,7 +173,7 @@ def eval_plover_gsr(gold_file: Path, output_format: str, details: bool, quiet: b
         "target_precision",
         "target_recall",
     ]
-    out_console.print(_summary(f"PLOVER GSR: {gold_file.name}", scores, keys))
+    out_console.print(_summary("PLOVER GSR", scores, keys, gold_file))
     out_console.print(_confusion(scores))
     if details:
         wrong = [
@@ -256,7 +256,7 @@ def eval_petrarch(
         "recall_exact",
         "f1_exact",
     ]
-    out_console.print(_summary(f"PETRARCH: {gold_file.name}", scores, keys))
+    out_console.print(_summary("PETRARCH validation", scores, keys, gold_file))
     if details:
         wrong = [r for r in scores["per_record"] if not r["passed"]]
         out_console.print(
@@ -303,7 +303,7 @@ def eval_current_style(gold_file: Path, output_format: str, details: bool, quiet
         "all_correct",
         "no_event",
     ]
-    out_console.print(_summary(f"current style: {gold_file.name}", scores, keys))
+    out_console.print(_summary("current style", scores, keys, gold_file))
     if details:
         wrong = [r for r in scores["per_record"] if not r["correct"]["all"]]
         out_console.print(

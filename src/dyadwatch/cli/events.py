@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from dyadwatch.cli.common import (
     db_option,
@@ -92,7 +93,8 @@ def events_table(rows: Sequence[dict[str, Any]], width: int) -> Table:
         table.add_column(header, justify=justify, no_wrap=True, min_width=size)
     table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=evidence_width)
     for cell in cells:
-        table.add_row(*cell)
+        # Text, not markup: "[future]" and quotes must print as written.
+        table.add_row(*(Text(c) for c in cell))
     return table
 
 

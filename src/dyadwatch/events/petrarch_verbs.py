@@ -45,6 +45,7 @@ class VerbPattern:
 class VerbDictionary:
     patterns: dict[str, list[VerbPattern]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    synsets: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def add(self, pattern: VerbPattern) -> None:
         self.patterns.setdefault(pattern.lemma, []).append(pattern)
@@ -91,7 +92,7 @@ def read_verb_dictionary(path: str | Path) -> VerbDictionary:
         result.problems.append(f"{path}: cannot read verb dictionary ({exc.strerror or exc})")
         return result
 
-    synsets: dict[str, frozenset[str]] = {}
+    synsets = result.synsets
     current_syn: str | None = None
     syn_words: list[str] = []
     block_code: str | None = None

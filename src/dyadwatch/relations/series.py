@@ -295,13 +295,13 @@ def _change_points(
         # The events that drive the change: the strongest of the new segment's first periods.
         last_period = periods[present[min(brk + 1, len(series) - 1)]]
         with store.connect() as conn:
-            drivers = queries.driving_events(
+            drivers = queries.top_events(
                 conn,
                 [(side_a.codes, side_b.codes), (side_b.codes, side_a.codes)],
                 since=date.fromisoformat(at["start"]),
                 until=date.fromisoformat(last_period["end"]),
                 theme=theme,
-                direction=-1 if level_after < level_before else 1,
+                order="conflict" if level_after < level_before else "cooperation",
             )
         out.append(
             {
@@ -315,7 +315,7 @@ def _change_points(
                     [periods[i] for i in present[bounds[k] : brk]],
                     [periods[i] for i in present[brk : bounds[k + 2]]],
                 ),
-                "events": [_driver_dict(d) for d in drivers],
+                "events": [event_dict(d) for d in drivers],
             }
         )
     return out
@@ -339,7 +339,7 @@ def _event_type_shift(before: list[dict], after: list[dict], top: int = 5) -> li
     return shifts[:top]
 
 
-def _driver_dict(row: dict[str, Any]) -> dict[str, Any]:
+def event_dict(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "date": row["date"].isoformat() if hasattr(row["date"], "isoformat") else row["date"],

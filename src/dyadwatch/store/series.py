@@ -19,6 +19,9 @@ from dyadwatch.store.schema import documents, events, mentions, reports, sentenc
 #: Modalities that describe something announced or possible, not done: reported apart.
 ANNOUNCED_MODALITIES = ("future", "hypothetical", "conditional")
 
+#: Pass as ``theme`` to select events whatever their themes.
+ANY_THEME = "*"
+
 #: Grains the database groups by; coarser periods (week, quarter, year) are built from these.
 GRAINS = ("day", "month")
 
@@ -145,39 +148,44 @@ def coverage_counts(
     return {row.key: int(row.n) for row in conn.execute(query) if row.key}
 
 
-def driving_events(
-    conn: Connection,
-    pairs: list[tuple[Collection[str], Collection[str]]],
-    *,
-    since: date,
-    until: date,
-    theme: str | None = None,
-    direction: int = -1,
-    limit: int = 5,
-) -> list[dict[str, Any]]:
-    """The events that move the index most in a date range, with the sentence standing for each.
-
-    ``direction`` -1 picks the most conflictual (lowest Goldstein) first, +1 the most
-    cooperative; ties go to the more widely reported event. Negated and announced events
-    are left out, as they are from the index.
-    """
-    pair_filter = sa.or_(
+def _pairs_filter(pairs: list[tuple[Collection[str], Collection[str]]]) -> Any:
+    return sa.or_(
         *(
             sa.and_(events.c.source_code.in_(sorted(s)), events.c.target_code.in_(sorted(t)))
             for s, t in pairs
         )
     )
-    where = [
-        pair_filter,
-        events.c.date >= since,
-        events.c.date <= until,
-        events.c.negated.is_(False),
-        events.c.modality.not_in(ANNOUNCED_MODALITIES),
-        events.c.goldstein.is_not(None),
-    ]
+
+
+def _counted(where: list[Any]) -> list[Any]:
+    # Negated and announced events stay out of every figure, as they do from the index.
+    return [*where, events.c.negated.is_(False), events.c.modality.not_in(ANNOUNCED_MODALITIES)]
+
+
+def top_events(
+    conn: Connection,
+    pairs: list[tuple[Collection[str], Collection[str]]],
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    theme: str | None = None,
+    order: str = "conflict",
+    limit: int = 5,
+) -> list[dict[str, Any]]:
+    """The strongest events of the pairs in a date range, with the sentence standing for each.
+
+    ``order``: "conflict" puts the lowest Goldstein value first, "cooperation" the highest,
+    "reports" the most widely reported; ties go to the more widely reported, then earlier,
+    event. ``pairs`` are (sources, targets) code sets.
+    """
+    where = _counted([_pairs_filter(pairs), *_date_filters(events.c.date, since, until)])
     if theme:
         where.append(_theme_filter(theme))
-    weight = events.c.goldstein if direction < 0 else -events.c.goldstein
+    if order == "reports":
+        weight = -events.c.report_count
+    else:
+        where.append(events.c.goldstein.is_not(None))
+        weight = events.c.goldstein if order == "conflict" else -events.c.goldstein
     primary = reports.alias("primary_report")
     query = (
         sa.select(
@@ -217,3 +225,38 @@ def store_codes(conn: Connection) -> set[str]:
     for column in (events.c.source_code, events.c.target_code, mentions.c.code):
         codes.update(v for (v,) in conn.execute(sa.select(column).distinct()) if v)
     return codes
+
+
+def theme_counts(
+    conn: Connection,
+    pairs: list[tuple[Collection[str], Collection[str]]],
+    *,
+    theme: str | None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[dict[str, Any]]:
+    """Counted events of the pairs carrying ``theme``, per quad class.
+
+    ``theme`` None selects events carrying no theme, ``ANY_THEME`` every event.
+    """
+    where = _counted([_pairs_filter(pairs), *_date_filters(events.c.date, since, until)])
+    if theme == ANY_THEME:
+        pass
+    elif theme is None:
+        where.append(sa.cast(events.c.themes, sa.Text).in_(["[]", "null"]))
+    else:
+        where.append(_theme_filter(theme))
+    query = (
+        sa.select(
+            events.c.quad_class,
+            sa.func.count().label("n"),
+            sa.func.sum(events.c.report_count).label("reports"),
+            sa.func.sum(events.c.goldstein).label("goldstein_sum"),
+            sa.func.count(events.c.goldstein).label("goldstein_n"),
+            sa.func.min(events.c.date).label("first"),
+            sa.func.max(events.c.date).label("last"),
+        )
+        .where(*where)
+        .group_by(events.c.quad_class)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]

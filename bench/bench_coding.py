@@ -1,0 +1,209 @@
+"""Raw text to stored events vs a plain ``nlp.pipe``, side by side in one run.
+
+    .venv/bin/python bench/bench_coding.py --docs 300 --runs 3
+    .venv/bin/python bench/bench_coding.py --docs 10000 --runs 1 --no-baseline   # memory
+
+Pipeline side (timed): build Documents from the raw corpus records (cleaning), store them
+with their sentences (``store_documents``), then ``code_pending`` (cheap pass, parse of
+candidate sentences only, coding, reports, linking) into a fresh SQLite file.
+Baseline side (timed): ``nlp.pipe`` over the same raw texts, which only parses.
+Model and coder loading is outside both timings. Peak memory is sampled as the summed
+PSS (and RSS) of this process and its worker processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from itertools import cycle, islice
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "data" / "corpora"
+DEFAULT_FILES = ("whitehouse/whitehouse_statements_factsheets_actions_2021_2026_russia_ukraine.jsonl.gz",)
+
+
+def read_records(paths: list[Path], limit: int) -> list[dict]:
+    """The first ``limit`` records; when the files hold fewer, later rounds are marked copies."""
+    records = []
+    for path in paths:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            records.extend(json.loads(line) for line in handle if line.strip())
+    if not records:
+        sys.exit(f"no records in {', '.join(map(str, paths))}")
+    out = []
+    for i, record in enumerate(islice(cycle(records), limit)):
+        copy = i // len(records)
+        if copy:
+            # A distinct document (new id, new title) so that it is stored and coded.
+            record = dict(record, id=f"{record.get('id')}#copy{copy}",
+                          title=f"{record.get('title') or ''} (copy {copy})")  # fmt: skip
+        out.append(record)
+    return out
+
+
+def _status(pid: str) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of one process, 0 when it is gone."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss, pss
+
+
+def _tree(pid: int) -> list[str]:
+    pids, todo = [], [str(pid)]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    todo.extend(handle.read().split())
+        except OSError:
+            pass
+    return pids
+
+
+class PeakMemory(threading.Thread):
+    """Samples the summed memory of this process tree until stopped."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.peak_rss = self.peak_pss = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            rss = pss = 0
+            for pid in _tree(os.getpid()):
+                r, p = _status(pid)
+                rss, pss = rss + r, pss + p
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self._stop_event.wait(self.every)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def run_pipeline(records: list[dict], coder, workers: int, db: Path) -> dict:
+    from dyadwatch.events.pipeline import code_pending
+    from dyadwatch.ingest.errors import ReadError
+    from dyadwatch.ingest.pipeline import store_documents
+    from dyadwatch.ingest.records import document_from_record
+    from dyadwatch.store import Store
+
+    started = time.perf_counter()
+    store = Store(str(db))
+    docs = []
+    for i, record in enumerate(records):
+        try:
+            docs.append(document_from_record(record, where=f"record {i}")[0])
+        except ReadError:
+            continue
+    ingest = store_documents(store, docs)
+    ingested = time.perf_counter()
+    summary = code_pending(store, coder=coder, workers=workers, quiet=True, warn=lambda m: None)
+    done = time.perf_counter()
+    store.dispose()
+    return {
+        "seconds": done - started,
+        "ingest_seconds": ingested - started,
+        "code_seconds": done - ingested,
+        "documents": ingest.added,
+        "sentences": summary.sentences,
+        "candidates": summary.candidates,
+        "reports": summary.reports,
+        "events": summary.events,
+    }
+
+
+def run_baseline(records: list[dict], n_process: int) -> dict:
+    from dyadwatch import nlp
+
+    texts = [str(r.get("text") or "") for r in records]
+    started = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.load().pipe(texts, batch_size=16, n_process=n_process))
+    return {"seconds": time.perf_counter() - started, "tokens": tokens}
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import spacy
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "spacy": spacy.__version__, "platform": platform.platform()}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--files", nargs="*", default=list(DEFAULT_FILES),
+                        help="corpus files relative to shared/data/corpora (or 'all')")  # fmt: skip
+    parser.add_argument("--no-baseline", action="store_true", help="pipeline only (memory runs)")
+    parser.add_argument("--baseline-processes", type=int, default=1,
+                        help="n_process of the plain nlp.pipe (default 1: plain)")  # fmt: skip
+    args = parser.parse_args()
+
+    if args.files == ["all"]:
+        paths = sorted(CORPORA.glob("*/*.jsonl*"))
+    else:
+        paths = [CORPORA / f for f in args.files]
+    records = read_records(paths, args.docs)
+
+    from dyadwatch import nlp
+    from dyadwatch.events import Coder
+
+    nlp.load()
+    coder = Coder()
+    print(json.dumps({"machine": machine(), "docs": len(records), "workers": args.workers,
+                      "coder": str(coder.version), "files": [str(p.name) for p in paths]}))  # fmt: skip
+    pipeline_times, baseline_times = [], []
+    for run in range(args.runs):
+        if not args.no_baseline:
+            base = run_baseline(records, args.baseline_processes)
+            baseline_times.append(base["seconds"])
+            print(json.dumps({"run": run, "side": "nlp.pipe", **base}), flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            memory = PeakMemory()
+            memory.start()
+            result = run_pipeline(records, coder, args.workers, Path(tmp) / "bench.db")
+            memory.stop()
+        pipeline_times.append(result["seconds"])
+        print(json.dumps({"run": run, "side": "dyadwatch", **result,
+                          "peak_pss_mb": round(memory.peak_pss / 2**20),
+                          "peak_rss_sum_mb": round(memory.peak_rss / 2**20)}), flush=True)  # fmt: skip
+    summary = {"median_dyadwatch_seconds": round(statistics.median(pipeline_times), 2)}
+    if baseline_times:
+        summary["median_nlp_pipe_seconds"] = round(statistics.median(baseline_times), 2)
+        summary["speedup"] = round(statistics.median(baseline_times) / statistics.median(pipeline_times), 2)
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

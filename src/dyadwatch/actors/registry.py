@@ -1,0 +1,273 @@
+"""The actor registry: names → actors, as of a date, plus fast phrase matching.
+
+Every name form (alias) is indexed by its normalised text for :meth:`Registry.lookup`, and
+compiled into spaCy PhraseMatchers (one on lower case, one on exact spelling for
+abbreviations such as "US" that are also common words) for :meth:`Registry.scan` and the
+:class:`~dyadwatch.actors.resolver.Resolver`. Matchers are built once per spaCy vocab.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from dyadwatch.actors import loaders
+from dyadwatch.actors.entries import ActorMatch, Entry, normalise
+from dyadwatch.actors.petrarch import DictionaryProblem
+
+#: Entry kinds whose names are proper nouns: they match only when capitalised in text.
+PROPER_KINDS = frozenset({"state", "territory", "region", "org", "ngo", "person", "group",
+                          "institution"})
+#: Kinds that place an actor (give it a code) without being a person.
+PLACE_KINDS = frozenset({"state", "territory", "region", "org", "ngo", "group", "institution"})
+_SIMPLE_WORDS = re.compile(r"^[A-Za-z]+( [A-Za-z]+)*$")
+
+
+def _exact_case(alias: str) -> bool:
+    """Abbreviations in capitals ("US", "UK", "WHO") match only as written."""
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+
+
+@dataclass(frozen=True)
+class Alias:
+    entry: Entry
+    text: str
+    exact: bool
+    proper: bool
+
+
+@dataclass
+class PhraseHit:
+    """A registry phrase found in a Doc: token span and the entries it may stand for."""
+
+    start: int
+    end: int
+    key: str
+    aliases: list[Alias]
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [a.entry for a in self.aliases]
+
+
+class Registry:
+    """Actors by name, with dated roles; see :func:`get_registry`."""
+
+    def __init__(self, entries: Iterable[Entry], *, former_words: Iterable[str] = (),
+                 problems: Sequence[DictionaryProblem] = ()) -> None:
+        self.entries: list[Entry] = list(entries)
+        self.problems: list[DictionaryProblem] = list(problems)
+        self.former_words = frozenset(former_words)
+        self._index: dict[str, list[Alias]] = {}
+        self.code_names: dict[str, str] = {}
+        self.code_kinds: dict[str, str] = {}
+        self.code_family: dict[str, str] = {}
+        for entry in self.entries:
+            if entry.code and entry.how in ("name", "org") and entry.code not in self.code_names:
+                self.code_names[entry.code] = entry.name
+                self.code_kinds[entry.code] = entry.kind
+                if entry.family:
+                    self.code_family[entry.code] = entry.family
+            for alias in entry.aliases:
+                key = normalise(alias)
+                if not key:
+                    continue
+                self._index.setdefault(key, []).append(
+                    Alias(entry, alias, _exact_case(alias),
+                          entry.kind in PROPER_KINDS or entry.how in ("name", "demonym", "capital",
+                                                                      "place", "metonym")))
+        for aliases in self._index.values():
+            aliases.sort(key=lambda a: -a.entry.weight)
+        self._matchers: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
+        self._lock = threading.Lock()
+        self._holders: dict[tuple[str, str], list[Entry]] = {}
+        for entry in self.entries:
+            for role in entry.roles:
+                if role.office:
+                    self._holders.setdefault((role.code, role.office), []).append(entry)
+
+    # ----------------------------------------------------------------- matching
+    def matchers(self, vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """(lower-case matcher, exact-spelling matcher) for docs of ``vocab``; built once."""
+        found = self._matchers.get(id(vocab))
+        if found is not None:
+            return found
+        with self._lock:
+            if id(vocab) in self._matchers:
+                return self._matchers[id(vocab)]
+            tokenizer = spacy.blank("en", vocab=vocab).tokenizer
+            lower = PhraseMatcher(vocab, attr="LOWER")
+            exact = PhraseMatcher(vocab, attr="ORTH")
+            lower_forms: dict[str, set[str]] = {}
+            exact_forms: dict[str, set[str]] = {}
+            for key, aliases in self._index.items():
+                for alias in aliases:
+                    forms = exact_forms if alias.exact else lower_forms
+                    texts = forms.setdefault(key, set())
+                    texts.add(alias.text if alias.exact else alias.text.lower())
+                    texts.add(loaders.normalise(alias.text) if not alias.exact else alias.text)
+            for forms, matcher in ((lower_forms, lower), (exact_forms, exact)):
+                for key, texts in forms.items():
+                    docs = [Doc(vocab, words=t.split()) if _SIMPLE_WORDS.match(t) else tokenizer(t)
+                            for t in texts]
+                    matcher.add(key, docs)
+            self._matchers[id(vocab)] = (lower, exact)
+            return lower, exact
+
+    def hits(self, doc: Doc) -> list[PhraseHit]:
+        """Registry phrases in ``doc``, longest first where they overlap, in text order."""
+        lower, exact = self.matchers(doc.vocab)
+        strings = doc.vocab.strings
+        candidates: list[PhraseHit] = []
+        for matcher, exact_pass in ((lower, False), (exact, True)):
+            for match_id, start, end in matcher(doc):
+                key = strings[match_id]
+                capital = doc[start].text[:1].isupper()
+                aliases = [a for a in self._index.get(key, ())
+                           if a.exact == exact_pass and (capital or not a.proper or a.exact)]
+                if aliases:
+                    candidates.append(PhraseHit(start, end, key, aliases))
+        candidates.sort(key=lambda h: (-(h.end - h.start), -max(a.entry.weight for a in h.aliases),
+                                       h.start))
+        taken = [False] * len(doc)
+        chosen = []
+        for hit in candidates:
+            if not any(taken[hit.start:hit.end]):
+                chosen.append(hit)
+                for i in range(hit.start, hit.end):
+                    taken[i] = True
+        chosen.sort(key=lambda h: h.start)
+        return chosen
+
+    def scan(self, text: str) -> set[str]:
+        """The actor codes named in ``text`` (tokenizer + phrase matchers only; no parser)."""
+        doc = _tokenizer()(text)
+        codes: set[str] = set()
+        for hit in self.hits(doc):
+            for entry in hit.entries:
+                if entry.how == "place":
+                    continue  # a town is where something happens, not who acts
+                if entry.code:
+                    codes.add(entry.code)
+                for role in entry.roles:
+                    if role.code:
+                        codes.add(role.code)
+        return codes
+
+    # ------------------------------------------------------------------ lookups
+    def lookup(self, name: str, when: date | None = None) -> list[ActorMatch]:
+        """Best matches for a name or a short phrase ("Russia's foreign minister"), best first."""
+        from dyadwatch.actors.resolver import compose_phrase
+
+        key = normalise(name)
+        for candidate in (key, _strip_article(key)):
+            aliases = self._index.get(candidate)
+            if aliases:
+                matches = [self.match_for(a.entry, when, score=a.entry.weight) for a in aliases]
+                return _dedupe(sorted(matches, key=lambda m: -m.score))
+        if not key:
+            return []
+        return compose_phrase(self, _tokenizer()(name.strip()), when)
+
+    def match_for(self, entry: Entry, when: date | None, *, score: float = 1.0,
+                  how: str | None = None) -> ActorMatch:
+        """The actor an entry stands for on ``when`` (people: their role on that date)."""
+        if entry.roles:
+            role, current = entry.role_on(when)
+            assert role is not None
+            sector = role.sector if current else "ELI"
+            sectors = role.sectors if current else ("ELI", *role.sectors)
+            title = role.title or (role.office.replace("-", " ").title() if role.office else None)
+            if not current and title:
+                title = f"former {title}"
+            person = entry.name if entry.kind == "person" else None
+            return ActorMatch(code=role.code, name=self.code_names.get(role.code, role.code),
+                              sector=sector, role=title, person=person, kind=entry.kind,
+                              score=score, how=how or entry.how, sectors=sectors,
+                              office=role.office if current else None,
+                              family=self.code_family.get(role.code), source=entry.source)
+        return ActorMatch(code=entry.code, name=self.code_names.get(entry.code, entry.name),
+                          sector=entry.sector, role=entry.title, person=None, kind=entry.kind,
+                          score=score, how=how or entry.how, sectors=entry.sectors,
+                          office=entry.office, family=self.code_family.get(entry.code) or entry.family,
+                          source=entry.source)
+
+    def office_holder(self, code: str, office: str, when: date | None) -> Entry | None:
+        """Who held ``office`` for ``code`` on ``when`` (None if not known)."""
+        for entry in sorted(self._holders.get((code, office), ()), key=lambda e: -e.weight):
+            for role in entry.roles:
+                if role.code == code and role.office == office and (
+                        (when is None and role.end is None) or (when is not None and role.holds_on(when))):
+                    return entry
+        return None
+
+    def list(self, country: str | None = None) -> list[Entry]:
+        """Entries, optionally only those of one code (a country or an organisation)."""
+        if not country:
+            return list(self.entries)
+        code = country.upper()
+        if code not in self.code_names:
+            found = self.lookup(country)
+            code = found[0].code if found else code
+        return [e for e in self.entries if e.code == code or any(r.code == code for r in e.roles)]
+
+
+def _strip_article(key: str) -> str:
+    for article in ("the ", "a ", "an "):
+        if key.startswith(article):
+            return key[len(article):]
+    return key
+
+
+def _dedupe(matches: list[ActorMatch]) -> list[ActorMatch]:
+    seen, result = set(), []
+    for m in matches:
+        ident = (m.code, m.sector, m.person, m.role)
+        if ident not in seen:
+            seen.add(ident)
+            result.append(m)
+    return result
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    return spacy.blank("en").tokenizer
+
+
+def _package_entries(problems: list[DictionaryProblem]) -> tuple[list[Entry], set[str]]:
+    entries = loaders.countries(loaders.data_path("countries.yaml"))
+    entries += loaders.organisations(loaders.data_path("organisations.yaml"))
+    entries += loaders.institutions(loaders.data_path("institutions.yaml"))
+    people_path = loaders.data_path("people.yaml")
+    if people_path.is_file():
+        entries += loaders.people(people_path, problems)
+    titles, former = loaders.sector_words(loaders.data_path("sectors.yaml"))
+    entries += titles
+    known = {normalise(a) for e in entries for a in e.aliases}
+    entries += loaders.phoenix_actors(loaders.data_path("phoenix_actors.tsv"), known)
+    entries += loaders.agents(loaders.data_path("agents.tsv"))
+    return entries, former
+
+
+@lru_cache(maxsize=8)
+def get_registry(extra_files: tuple[str, ...] = ()) -> Registry:
+    """The registry of the package's data files plus users' files (cached per file set).
+
+    Users' files are YAML in the registry's own formats or PETRARCH `.actors`/`.agents`
+    dictionaries; their problems (file:line) are in ``Registry.problems``.
+    """
+    problems: list[DictionaryProblem] = []
+    entries, former = _package_entries(problems)
+    for path in extra_files:
+        entries += loaders.user_file(path, problems)
+    return Registry(entries, former_words=former, problems=problems)

@@ -1,0 +1,332 @@
+"""The coder's knowledge, read from data files: triggers, light verbs, cue lists, PETRARCH verbs.
+
+Three sources, later ones overriding earlier ones for the same key:
+1. ``data/petrarch_verbs.tsv``: the broad base lexicon derived from PETRARCH-2's CAMEO
+   verb dictionary (``scripts/build_petrarch_lexicon.py``); CAMEO codes become PLOVER
+   events through :mod:`dyadwatch.ontology` when loaded.
+2. ``data/triggers.yaml``: the hand-written lexicon for current reporting, with argument
+   and complement behaviour (see the comments at the top of that file).
+3. User files: ``lexicon_files`` in the triggers.yaml format, ``verbs_files`` in PETRARCH
+   format (``--verbs PETR.Validate.verbs.txt``).
+
+A bad entry never stops loading: it is recorded in ``Lexicon.problems`` as
+``"file:line: what is wrong"`` and skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dyadwatch.events.petrarch_verbs import VerbPattern, read_verb_dictionary
+
+COMPLEMENT_KINDS = {"governor", "intent", "transparent", "negate"}
+MODALITIES = {"future", "hypothetical", "conditional"}
+
+# CAMEO 02x appeals are REQUEST in dyadwatch (PLOVER folds appeals into requests).
+_APPEAL_PREFIX = "02"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a trigger means and how its arguments are found."""
+
+    event: str
+    mode: str | None = None
+    cameo: str | None = None
+    contexts: tuple[str, ...] = ()
+    complement: str | None = None
+    modality: str | None = None
+    objects: dict[str, Entry] = field(default_factory=dict, hash=False, compare=False)
+    target_preps: tuple[str, ...] = ()
+    place_targets: bool = False
+    object_is_target: bool = True
+    object_required: bool = False
+    target_required: bool = False
+    weight: float = 0.6
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class BasePattern:
+    """A PETRARCH pattern usable over the parse."""
+
+    words: tuple[frozenset[str], ...]
+    entry: Entry
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, Entry] = field(default_factory=dict)
+    nouns: dict[str, Entry] = field(default_factory=dict)
+    base: dict[str, list[BasePattern]] = field(default_factory=dict)
+    reporting_verbs: set[str] = field(default_factory=set)
+    light_verbs: set[str] = field(default_factory=set)
+    intent_adjectives: set[str] = field(default_factory=set)
+    future_nouns: set[str] = field(default_factory=set)
+    negators: set[str] = field(default_factory=set)
+    future_aux: set[str] = field(default_factory=set)
+    hypothetical_aux: set[str] = field(default_factory=set)
+    conditional_marks: set[str] = field(default_factory=set)
+    target_preps: tuple[str, ...] = ()
+    place_preps: tuple[str, ...] = ()
+    place_target_events: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+
+    @property
+    def trigger_words(self) -> set[str]:
+        """Lower-case first words of every trigger, for the cheap pre-parse filter."""
+        words = {key.split()[0] for key in self.verbs}
+        words |= {key.split()[-1] for key in self.nouns}
+        words |= set(self.light_verbs)
+        return words
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of every mapping (for error messages)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _ontology():
+    try:
+        from dyadwatch import ontology
+    except ImportError:  # pragma: no cover - the ontology ships with the package
+        return None
+    return ontology
+
+
+def cameo_entry(code: str, where: str, weight: float = 0.45) -> Entry | None:
+    """A lexicon entry for a CAMEO code (PLOVER event via the ontology), or None if dropped."""
+    onto = _ontology()
+    if onto is None:
+        return None
+    if code.startswith(_APPEAL_PREFIX) and code.isdigit():
+        return Entry(event="REQUEST", cameo=code, weight=weight, where=where,
+                     complement="governor")
+    try:
+        event, mode, ctx = onto.cameo_to_plover(code)
+    except (KeyError, ValueError):
+        # PETRARCH test codes (outside CAMEO) keep their code, with no PLOVER event.
+        return Entry(event="", cameo=code, weight=weight, where=where)
+    if not event:
+        return None
+    return Entry(event=event, mode=mode or None, cameo=code, contexts=tuple(ctx or ()),
+                 weight=weight, where=where)
+
+
+class LexiconBuilder:
+    def __init__(self) -> None:
+        self.lex = Lexicon()
+        self._hash = hashlib.sha256()
+        self._user_verbs = False
+
+    # -- hand-written YAML -------------------------------------------------------------
+    def _entry(self, key: str, spec: Any, where: str, kinds: set[str]) -> Entry | None:
+        if not isinstance(spec, dict):
+            self.lex.problems.append(f"{where}: entry {key!r} must be a mapping")
+            return None
+        onto = _ontology()
+        event = str(spec.get("event", "")).upper()
+        if onto is not None and event not in onto.plover_types():
+            self.lex.problems.append(f"{where}: entry {key!r}: unknown PLOVER event {event!r}")
+            return None
+        complement = spec.get("complement")
+        if complement is not None and complement not in COMPLEMENT_KINDS:
+            self.lex.problems.append(f"{where}: entry {key!r}: complement must be one of "
+                                     f"{sorted(COMPLEMENT_KINDS)}")
+            return None
+        modality = spec.get("modality")
+        if modality is not None and modality not in MODALITIES:
+            self.lex.problems.append(f"{where}: entry {key!r}: unknown modality {modality!r}")
+            return None
+        cameo = spec.get("cameo")
+        if cameo is not None:
+            cameo = str(cameo)
+            if onto is not None:
+                try:
+                    onto.cameo(cameo)
+                except KeyError:
+                    self.lex.problems.append(f"{where}: entry {key!r}: unknown CAMEO code {cameo!r}")
+                    cameo = None
+        try:
+            weight = float(spec.get("weight", 0.6))
+        except (TypeError, ValueError):
+            self.lex.problems.append(f"{where}: entry {key!r}: weight must be a number")
+            return None
+        objects: dict[str, Entry] = {}
+        for obj, obj_spec in (spec.get("objects") or {}).items():
+            if obj == "__line__":
+                continue
+            sub = self._entry(f"{key} {obj}", obj_spec, where, kinds)
+            if sub is not None:
+                objects[str(obj).lower()] = replace(sub, weight=max(sub.weight, weight))
+        contexts = spec.get("contexts") or ()
+        if isinstance(contexts, str):
+            contexts = (contexts,)
+        return Entry(
+            event=event,
+            mode=spec.get("mode"),
+            cameo=cameo,
+            contexts=tuple(contexts),
+            complement=complement,
+            modality=modality,
+            objects=objects,
+            target_preps=tuple(spec.get("target_preps") or ()),
+            place_targets=bool(spec.get("place_targets", False)),
+            object_is_target=bool(spec.get("object_is_target", True)),
+            object_required=bool(spec.get("object_required", False)),
+            target_required=bool(spec.get("target_required", False)),
+            weight=weight,
+            where=where,
+        )
+
+    def add_yaml(self, text: str, name: str) -> None:
+        self._hash.update(text.encode("utf-8"))
+        try:
+            data = yaml.load(text, Loader=_LineLoader) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark is not None else ""
+            self.lex.problems.append(f"{name}{line}: not valid YAML ({getattr(exc, 'problem', exc)})")
+            return
+        if not isinstance(data, dict):
+            self.lex.problems.append(f"{name}:1: a lexicon file must be a mapping of sections")
+            return
+        lex = self.lex
+        defaults = data.get("defaults") or {}
+        if defaults:
+            lex.target_preps = tuple(defaults.get("target_preps") or lex.target_preps)
+            lex.place_preps = tuple(defaults.get("place_preps") or lex.place_preps)
+            lex.place_target_events |= set(defaults.get("place_target_events") or ())
+        for section, target in (("reporting_verbs", lex.reporting_verbs),
+                                ("light_verbs", lex.light_verbs),
+                                ("intent_adjectives", lex.intent_adjectives),
+                                ("future_nouns", lex.future_nouns),
+                                ("negators", lex.negators),
+                                ("future_aux", lex.future_aux),
+                                ("hypothetical_aux", lex.hypothetical_aux),
+                                ("conditional_marks", lex.conditional_marks)):
+            values = data.get(section)
+            if values is None:
+                continue
+            if not isinstance(values, list):
+                lex.problems.append(f"{name}: section {section!r} must be a list of words")
+                continue
+            target.update(str(v).lower() for v in values)
+        for section, table in (("verbs", lex.verbs), ("nouns", lex.nouns)):
+            entries = data.get(section) or {}
+            if not isinstance(entries, dict):
+                lex.problems.append(f"{name}: section {section!r} must be a mapping")
+                continue
+            section_line = entries.get("__line__", 1)
+            for key, spec in entries.items():
+                if key == "__line__":
+                    continue
+                line = spec.get("__line__", section_line) if isinstance(spec, dict) else section_line
+                entry = self._entry(str(key), spec, f"{name}:{line}", set())
+                if entry is not None:
+                    table[" ".join(str(key).lower().split())] = entry
+        unknown = set(data) - {"defaults", "verbs", "nouns", "reporting_verbs", "light_verbs",
+                               "intent_adjectives", "future_nouns", "negators", "future_aux",
+                               "hypothetical_aux", "conditional_marks", "__line__"}
+        for section in sorted(unknown):
+            lex.problems.append(f"{name}: unknown section {section!r}")
+
+    def add_yaml_file(self, path: str | Path) -> None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.lex.problems.append(f"{path}: cannot read lexicon ({exc})")
+            return
+        self.add_yaml(text, str(path))
+
+    # -- PETRARCH-derived ---------------------------------------------------------------
+    def add_base_tsv(self, text: str, name: str) -> None:
+        self._hash.update(text.encode("utf-8"))
+        synsets: dict[str, frozenset[str]] = {}
+        cache: dict[str, Entry | None] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if line.startswith("&"):
+                if len(parts) == 2:
+                    synsets[parts[0]] = frozenset(w.replace("_", " ") for w in parts[1].split("|"))
+                continue
+            if len(parts) != 3:
+                self.lex.problems.append(f"{name}:{number}: expected lemma, words, CAMEO code")
+                continue
+            lemma, words, code = parts
+            if code not in cache:
+                cache[code] = cameo_entry(code, f"{name}:{number}")
+            entry = cache[code]
+            if entry is None or not entry.event:
+                continue
+            positions = tuple(
+                synsets.get(w) or frozenset(a.replace("_", " ") for a in w.split("|"))
+                for w in words.split())
+            self.lex.base.setdefault(lemma, []).append(BasePattern(positions, entry))
+
+    def add_verbs_file(self, path: str | Path) -> None:
+        """A user PETRARCH verb dictionary: its patterns take precedence over the base."""
+        path = Path(path)
+        dictionary = read_verb_dictionary(path)
+        self.lex.problems.extend(dictionary.problems)
+        try:
+            self._hash.update(path.read_bytes())
+        except OSError:
+            return
+        user: dict[str, list[BasePattern]] = {}
+        for lemma, patterns in dictionary.patterns.items():
+            for pattern in patterns:
+                entry = cameo_entry(pattern.cameo, pattern.where, weight=0.6)
+                if entry is None:
+                    continue
+                user.setdefault(lemma, []).append(BasePattern(pattern.words, entry))
+        if not self._user_verbs:
+            # A user verb dictionary replaces the package's verb and noun triggers, so that
+            # its codes (e.g. PETRARCH's test codes) are what the coder produces; reporting
+            # verbs, light verbs and modality cues still apply.
+            self.lex.base, self.lex.verbs, self.lex.nouns = {}, {}, {}
+            self._user_verbs = True
+        for lemma, patterns in user.items():
+            self.lex.base.setdefault(lemma, []).extend(patterns)
+
+    def build(self) -> Lexicon:
+        self.lex.fingerprint = self._hash.hexdigest()[:12]
+        return self.lex
+
+
+def _package_text(name: str) -> str:
+    return resources.files("dyadwatch.events").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+def load_lexicon(lexicon_files: Sequence[str | Path] = (),
+                 verbs_files: Iterable[str | Path] = ()) -> Lexicon:
+    """The package lexicons plus the user's files (later files override earlier keys)."""
+    builder = LexiconBuilder()
+    builder.add_base_tsv(_package_text("petrarch_verbs.tsv"), "petrarch_verbs.tsv")
+    builder.add_yaml(_package_text("triggers.yaml"), "triggers.yaml")
+    for path in lexicon_files:
+        builder.add_yaml_file(path)
+    for path in verbs_files:
+        builder.add_verbs_file(path)
+    return builder.build()
+
+
+__all__ = ["BasePattern", "Entry", "Lexicon", "VerbPattern", "cameo_entry", "load_lexicon"]
