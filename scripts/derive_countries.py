@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from dyadwatch.actors.petrarch import read_actors, read_agents
+from dyadwatch.actors.petrarch import IGO_CODES, read_actors, read_agents
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data" / "dictionaries"
@@ -36,6 +36,7 @@ OUT = REPO / "src" / "dyadwatch" / "actors" / "data"
 OLD_CODES = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "SUN": "RUS", "USR": "RUS",
              "YUG": "SRB", "SCG": "SRB", "FRY": "SRB", "CSK": "CZE", "DDR": "DEU", "SRP": "BIH",
              "BUR": "MMR", "UAR": "EGY"}
+ORG_IDS = set(IGO_CODES.values())
 #: Codes in countries.csv that are organisations or breakaway regions, not states.
 NOT_STATES = {"EUR", "UNO"}
 
@@ -70,9 +71,14 @@ def _plural(word: str) -> str:
 def derive_countries() -> list[dict]:
     overlay = yaml.safe_load((REPO / "scripts" / "countries_overlay.yaml").read_text())
     records: dict[str, dict] = {}
+    breakaway: list[dict] = []
     with open(SHARED / "ngec" / "countries.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             code = row["CCA3"]
+            if len(code) == 6 and code.endswith("PRE"):
+                breakaway.append({"code": code[:3], "name": row["Name"],
+                                  "aliases": [d.strip() for d in row["Nationality"].split(",") if d.strip()]})
+                continue
             if len(code) != 3 or code in NOT_STATES:
                 continue
             demonyms = [d.strip() for d in row["Nationality"].split(",") if d.strip()]
@@ -89,6 +95,8 @@ def derive_countries() -> list[dict]:
             for value in extra.get(key) or []:
                 if value not in record[key]:
                     record[key].append(value)
+        for region in extra.get("breakaway") or []:
+            breakaway.append({"code": code, **region})
     actors, problems = read_actors(SHARED / "petrarch" / "Phoenix.Countries.actors.txt")
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
@@ -107,10 +115,15 @@ def derive_countries() -> list[dict]:
             if readable.lower() not in known and len(readable) > 2:
                 record["places"].append(readable)
                 known.add(readable.lower())
+    for region in breakaway:
+        # Partly recognised states (Abkhazia, Transnistria, ...) keep the code of the state
+        # they broke from, with the sector PRE.
+        records[region["code"]].setdefault("breakaway", []).append(
+            {"name": region["name"], "aliases": region["aliases"]})
     return sorted(records.values(), key=lambda r: r["code"])
 
 
-def derive_phoenix_actors(country_codes: set[str]) -> list[list[str]]:
+def derive_phoenix_actors(country_codes: set[str], country_names: dict[str, str]) -> list[list[str]]:
     rows = []
     for name in ("Countries", "International", "MilNonState"):
         actors, problems = read_actors(SHARED / "petrarch" / f"Phoenix.{name}.actors.txt")
@@ -128,12 +141,28 @@ def derive_phoenix_actors(country_codes: set[str]) -> list[list[str]]:
             roles = []
             for c in codes:
                 code = OLD_CODES.get(c.code, c.code)
+                if code not in country_codes and code not in ORG_IDS:
+                    # Phoenix's regional and non-state codes (IMG, MEA, SAS, KKL, ...) name
+                    # no state: keep the sector, drop the code.
+                    code = ""
                 roles.append(":".join([code, "/".join(c.sectors), c.start.isoformat() if c.start else "",
                                        c.end.isoformat() if c.end else ""]))
             aliases = [_title(_clean(s)) for s in actor.synonyms]
+            if not person and not any(r.split(":")[0] for r in roles):
+                # A non-state group coded only by region ("Army for the Liberation of
+                # Rwanda" [KKLREB]): the country its name carries, if any.
+                found = _country_in(" ".join([actor.name, *actor.synonyms]), country_names)
+                if found:
+                    roles = [found + r for r in roles]
             rows.append([_title(_clean(actor.name)), "|".join(a for a in aliases if a),
                          ";".join(roles), "person" if person else "group", name])
     return rows
+
+
+def _country_in(text: str, country_names: dict[str, str]) -> str | None:
+    words = f" {_clean(text).lower()} "
+    found = {code for name, code in country_names.items() if f" {name} " in words}
+    return found.pop() if len(found) == 1 else None
 
 
 def derive_agents() -> list[list[str]]:
@@ -164,7 +193,9 @@ def main() -> None:
                      "(Open Event Data Alliance, MIT). Roles: CODE:SECTORS:START:END.\n")
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(["name", "aliases", "roles", "kind", "file"])
-        writer.writerows(derive_phoenix_actors(codes))
+        names = {n.lower(): c["code"] for c in countries
+                 for n in [c["name"], *c["aliases"], *c["demonyms"]] if len(n) > 3}
+        writer.writerows(derive_phoenix_actors(codes, names))
     with open(OUT / "agents.tsv", "w", encoding="utf-8", newline="") as handle:
         handle.write("# Derived by scripts/derive_countries.py from ngec/PLOVER_agents.txt and "
                      "Phoenix.agents.txt (MIT).\n")

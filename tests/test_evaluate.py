@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import GOLD, require_shared
 
+from conftest import GOLD, require_shared
 from dyadwatch.evaluate.codes import as_gold, petrarch_full, petrarch_key
 from dyadwatch.evaluate.gold import (
     CurrentStyleRecord,
@@ -33,8 +33,15 @@ PETR2 = GOLD / "up-petr2-gsr" / "PETR2_GSR_validation.xml"
 UNITTEST = GOLD / "petrarch-unittest"
 
 
-def coded(event: str, source: str, target: str | None = None, *, confidence: float = 0.5,
-          sector: str | None = None, **fields) -> Event:
+def coded(
+    event: str,
+    source: str,
+    target: str | None = None,
+    *,
+    confidence: float = 0.5,
+    sector: str | None = None,
+    **fields,
+) -> Event:
     """A coded event as the coder would return it (only what the metrics read)."""
     return Event(
         source=ActorRef(source, sector=sector),
@@ -107,11 +114,20 @@ def test_petrarch_reader_is_lenient_and_names_bad_records(tmp_path: Path) -> Non
 
 def test_jsonl_readers_report_bad_lines_and_go_on(tmp_path: Path) -> None:
     path = tmp_path / "gsr.jsonl"
-    good = {"id": "G1", "text": "Iran accused Israel.", "event_plover_current": "ACCUSE",
-            "source": [{"code": "IRN"}], "target": [{"code": "ISR"}]}
+    good = {
+        "id": "G1",
+        "text": "Iran accused Israel.",
+        "event_plover_current": "ACCUSE",
+        "source": [{"code": "IRN"}],
+        "target": [{"code": "ISR"}],
+    }
     path.write_text(
-        json.dumps(good) + "\n{not json\n" + json.dumps({"id": "G2", "text": "x"}) + "\n"
-        + json.dumps({**good, "id": "G3"}) + "\n",
+        json.dumps(good)
+        + "\n{not json\n"
+        + json.dumps({"id": "G2", "text": "x"})
+        + "\n"
+        + json.dumps({**good, "id": "G3"})
+        + "\n",
         encoding="utf-8",
     )
     records, problems = read_plover_gsr(path)
@@ -161,8 +177,9 @@ def test_prf_and_macro_f1() -> None:
 
 def test_plover_gsr_scores() -> None:
     records = [
-        PloverGsrRecord("r1", "t", "AGREE", [GoldActor("HUN"), GoldActor("ROU")], [],
-                        reciprocal=True),
+        PloverGsrRecord(
+            "r1", "t", "AGREE", [GoldActor("HUN"), GoldActor("ROU")], [], reciprocal=True
+        ),
         PloverGsrRecord("r2", "t", "ACCUSE", [GoldActor("RUS")], [GoldActor("USA")]),
         PloverGsrRecord("r3", "t", "SANCTION", [GoldActor("IGO")], [GoldActor("SRB")]),
         PloverGsrRecord("r4", "t", "ASSAULT", [GoldActor("ISR")], [GoldActor("PSE")]),
@@ -241,8 +258,7 @@ def test_current_style_scores() -> None:
         [coded("CONSULT", "RUS", "USA")],
         [coded("ASSAULT", "RUS", "USA", confidence=0.9), coded("SANCTION", "RUS", "USA")],
         [coded("AID", "IRN", "RUS")],
-        [coded("THREATEN", "USA", "TUR", modality="hypothetical",
-               reported_by=ActorRef("RUS"))],
+        [coded("THREATEN", "USA", "TUR", modality="hypothetical", reported_by=ActorRef("RUS"))],
         [],
         [coded("SANCTION", "JPN", "RUS", mode="expel", modality="future")],
     ]
@@ -304,7 +320,9 @@ def test_cli_eval_plover_gsr(cli, tmp_path: Path) -> None:
     for key in ("event_accuracy", "event_macro_f1", "source_f1", "target_f1", "quad_accuracy"):
         assert 0.0 <= payload[key] <= 1.0
     assert len(payload["per_record"]) == 6
-    assert payload["problems"] == [f"{gold}:2: not JSON (Expecting property name enclosed in double quotes)"]
+    assert payload["problems"] == [
+        f"{gold}:2: not JSON (Expecting property name enclosed in double quotes)"
+    ]
     assert f"{gold}:2" in result.stderr
     table = cli("eval", "plover-gsr", str(gold))
     assert table.exit_code == 0
@@ -315,11 +333,17 @@ def test_cli_eval_petrarch_with_dictionaries(cli, tmp_path: Path) -> None:
     _require_coder()
     gold = _slice_xml(UNITTEST / "PETR.UnitTest.records.xml", tmp_path / "unit.xml", 8)
     result = cli(
-        "eval", "petrarch", str(gold),
-        "--actors", str(UNITTEST / "PETR.Validate.actors.txt"),
-        "--agents", str(UNITTEST / "PETR.Validate.agents.txt"),
-        "--verbs", str(UNITTEST / "PETR.Validate.verbs.txt"),
-        "--format", "json",
+        "eval",
+        "petrarch",
+        str(gold),
+        "--actors",
+        str(UNITTEST / "PETR.Validate.actors.txt"),
+        "--agents",
+        str(UNITTEST / "PETR.Validate.agents.txt"),
+        "--verbs",
+        str(UNITTEST / "PETR.Validate.verbs.txt"),
+        "--format",
+        "json",
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
@@ -344,8 +368,14 @@ def test_cli_eval_current_style(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["n"] == 5
-    for key in ("event_accuracy", "dyad_accuracy", "negated_accuracy", "modality_accuracy",
-                "reported_by_accuracy", "all_correct"):
+    for key in (
+        "event_accuracy",
+        "dyad_accuracy",
+        "negated_accuracy",
+        "modality_accuracy",
+        "reported_by_accuracy",
+        "all_correct",
+    ):
         assert 0.0 <= payload[key] <= 1.0
 
 

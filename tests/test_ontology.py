@@ -47,8 +47,15 @@ def test_international_sanctions_are_sanction_not_coerce() -> None:
 
 @pytest.mark.parametrize(
     ("code", "goldstein", "quad"),
-    [("042", 1.9, 1), ("057", 8.0, 1), ("0871", 9.0, 2), ("112", -2.0, 3), ("163", -8.0, 4),
-     ("195", -10.0, 4), ("1712", -9.2, 4)],
+    [
+        ("042", 1.9, 1),
+        ("057", 8.0, 1),
+        ("0871", 9.0, 2),
+        ("112", -2.0, 3),
+        ("163", -8.0, 4),
+        ("195", -10.0, 4),
+        ("1712", -9.2, 4),
+    ],
 )
 def test_goldstein_and_quad_class_of_cameo_codes(code: str, goldstein: float, quad: int) -> None:
     assert ontology.goldstein(code) == goldstein

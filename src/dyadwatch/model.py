@@ -105,6 +105,10 @@ class Evidence:
     end: int
     trigger: str
     text: str | None = None
+    # Span of the trigger words (first to last token) in the same text as start/end;
+    # the pipeline stores this span as the report's offsets when the coder gives it.
+    trigger_start: int | None = None
+    trigger_end: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {

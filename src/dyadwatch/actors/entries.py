@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,31 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.lower().split())
+
+
+#: Name particles that transliterations keep or drop at will.
+_PARTICLES = frozenset({"al", "el", "ul", "bin", "ibn", "de", "da", "van", "von", "der"})
+_SPELLINGS = (("sch", "sh"), ("tch", "ch"), ("zh", "j"), ("kh", "h"), ("ks", "x"), ("ph", "f"),
+              ("ck", "k"), ("dh", "d"), ("th", "t"), ("q", "k"), ("c", "k"), ("w", "v"), ("h", ""))
+
+
+def name_skeleton(name: str) -> str:
+    """A spelling-tolerant key for personal names of two or more words.
+
+    Transliterations differ mostly in vowels, doubled letters and a few digraphs:
+    "Alexander Lukashenko" and "Alyaksandr Lukashenka" share the key "lxndrlksnk";
+    "Kassym-Jomart Tokayev" and "Kasymzhomart Tokayev" share theirs. "" for short names.
+    """
+    text = re.sub(r"[^a-z ]", " ", normalise(name))
+    words = [w for w in text.split() if w not in _PARTICLES]
+    if len(words) < 2:
+        return ""
+    joined = "".join(words)
+    for old, new in _SPELLINGS:
+        joined = joined.replace(old, new)
+    joined = re.sub(r"[aeiouy]", "", joined)
+    joined = re.sub(r"(.)\1+", r"\1", joined)
+    return joined if len(joined) >= 6 else ""
 
 
 def strip_accents(text: str) -> str:

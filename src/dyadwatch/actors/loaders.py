@@ -84,6 +84,11 @@ def countries(path: Path) -> list[Entry]:
             # A capital acting ("Moscow said") stands for the government.
             entries.append(Entry(name=name, kind=kind, how="capital", code=code, sector="GOV",
                                  sectors=("GOV",), aliases=list(record["capitals"])))
+        for region in record.get("breakaway") or []:
+            # Partly recognised breakaway states: the parent state's code, sector PRE.
+            entries.append(Entry(name=region["name"], kind="territory", how="name", code=code,
+                                 sector="PRE", sectors=("PRE",),
+                                 aliases=[region["name"], *region.get("aliases", [])]))
         if record.get("places"):
             entries.append(Entry(name=name, kind=kind, how="place", code=code, weight=PHOENIX_WEIGHT,
                                  source="phoenix", aliases=list(record["places"])))
@@ -149,10 +154,11 @@ def sector_words(path: Path) -> tuple[list[Entry], set[str]]:
         entries.append(Entry(name=record["phrases"][0], kind="title", how="title",
                              sector=sectors[0], sectors=sectors, office=record.get("office"),
                              weight=0.95, aliases=list(record["phrases"])))
-    for sector, words in (data.get("sector_words") or {}).items():
-        if words:
-            entries.append(Entry(name=words[0], kind="sector", how="sector-word", sector=sector,
-                                 sectors=(sector,), weight=0.9, aliases=list(words)))
+    for sector_key, words in (data.get("sector_words") or {}).items():
+        sectors = _sectors(sector_key)
+        if words and sectors:
+            entries.append(Entry(name=words[0], kind="sector", how="sector-word", sector=sectors[0],
+                                 sectors=sectors, weight=0.9, aliases=list(words)))
     for record in data.get("dyad_phrases", []):
         entries.append(Entry(name=record["phrases"][0], kind="dyad", how="context",
                              sector=record.get("sector"), aliases=list(record["phrases"])))

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from dyadwatch.actors import loaders
-from dyadwatch.actors.entries import ActorMatch, Entry, normalise
+from dyadwatch.actors.entries import ActorMatch, Entry, name_skeleton, normalise
 from dyadwatch.actors.petrarch import DictionaryProblem
 
 #: Entry kinds whose names are proper nouns: they match only when capitalised in text.
@@ -88,6 +88,12 @@ class Registry:
                                                                       "place", "metonym")))
         for aliases in self._index.values():
             aliases.sort(key=lambda a: -a.entry.weight)
+        # Spelling-tolerant keys of people's names, for names the matchers miss.
+        self._skeletons: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            if entry.kind == "person":
+                for key in {name_skeleton(a) for a in entry.aliases} - {""}:
+                    self._skeletons.setdefault(key, []).append(entry)
         self._matchers: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
         self._lock = threading.Lock()
         self._holders: dict[tuple[str, str], list[Entry]] = {}
@@ -146,8 +152,80 @@ class Registry:
                 chosen.append(hit)
                 for i in range(hit.start, hit.end):
                     taken[i] = True
-        chosen.sort(key=lambda h: h.start)
-        return chosen
+        chosen = self._drop_name_fragments(doc, sorted(chosen, key=lambda h: h.start), taken)
+        return self._add_spelling_variants(doc, chosen)
+
+    def person_by_spelling(self, name: str) -> Entry | None:
+        """A person whose name is spelt differently ("Aleksandr Lukashenko"), if unambiguous."""
+        found = self._skeletons.get(name_skeleton(name), [])
+        if not found:
+            return None
+        codes = {r.code for e in found for r in e.roles}
+        if len({e.name for e in found}) > 1 and len(codes) > 1:
+            return None
+        return max(found, key=lambda e: e.weight)
+
+    def _add_spelling_variants(self, doc: Doc, hits: list[PhraseHit]) -> list[PhraseHit]:
+        """People the matchers missed: PERSON entities (or, without NER, capitalised runs)."""
+        if not self._skeletons:
+            return hits
+        covered = [False] * len(doc)
+        for hit in hits:
+            for i in range(hit.start, hit.end):
+                covered[i] = True
+        if doc.has_annotation("ENT_IOB"):
+            spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
+        else:
+            spans, i = [], 0
+            while i < len(doc):
+                j = i
+                while j < len(doc) and not covered[j] and (
+                        (doc[j].is_alpha and doc[j].text[:1].isupper())
+                        or (doc[j].text == "-" and j > i and not doc[j - 1].whitespace_)):
+                    j += 1
+                if j - i >= 2:
+                    spans.append((i, j))
+                    spans.append((i + 1, j))  # "Yesterday Kassym Tokayev"
+                i = max(j, i + 1)
+        added = []
+        taken: set[int] = set()
+        for start, end in spans:
+            if end - start < 2 or any(covered[start:end]) or taken & set(range(start, end)):
+                continue
+            entry = self.person_by_spelling(doc[start:end].text)
+            if entry is not None:
+                added.append(PhraseHit(start, end, "~" + entry.name,
+                                       [Alias(entry, doc[start:end].text, False, True)]))
+                taken.update(range(start, end))
+        return sorted(hits + added, key=lambda h: h.start) if added else hits
+
+    @staticmethod
+    def _drop_name_fragments(doc: Doc, hits: list[PhraseHit], taken: list[bool]) -> list[PhraseHit]:
+        """Drop towns and people that are only part of a longer unknown name.
+
+        "Mohammed Hussein Roble" is not "Mohammed Hussein"; "Al-Sabah" is not the Malaysian
+        state of Sabah. A hit followed by a capitalised word the registry does not know, or
+        glued to a preceding word by a hyphen, is such a fragment. Towns preceded by an
+        unknown capitalised word ("Feliciano Valencia") are fragments too.
+        """
+        def unknown_capital(i: int) -> bool:
+            if i < 0 or i >= len(doc) or taken[i]:
+                return False
+            token = doc[i]
+            return token.is_alpha and token.text[:1].isupper() and not token.is_sent_start
+
+        kept = []
+        for hit in hits:
+            kinds = {a.entry.how for a in hit.aliases}
+            fragile = kinds <= {"place", "person"}
+            if fragile and not any(a.exact for a in hit.aliases):
+                hyphen_before = hit.start > 1 and doc[hit.start - 1].text == "-" and \
+                    doc[hit.start - 2].is_alpha and not doc[hit.start - 1].whitespace_
+                if unknown_capital(hit.end) or hyphen_before or (
+                        kinds == {"place"} and unknown_capital(hit.start - 1)):
+                    continue
+            kept.append(hit)
+        return kept
 
     def scan(self, text: str) -> set[str]:
         """The actor codes named in ``text`` (tokenizer + phrase matchers only; no parser)."""

@@ -75,7 +75,7 @@ def from_relations(store: Any, a: str, b: str, *, freq: str, since: date | None,
     :func:`local_series`.
     """
     try:
-        from dyadwatch.relations import dyad_series
+        from dyadwatch.relations.series import dyad_series
     except ImportError:
         return None
     series = dyad_series(store, a, b, freq=freq, since=since, until=until)
@@ -88,14 +88,29 @@ def _index_points(series: dict[str, Any]) -> list[dict[str, Any]]:
     for p in series.get("periods") or []:
         value = None
         for key in ("index", "net_cooperation", "goldstein_mean", "value", "score"):
-            if isinstance(p.get(key), int | float):
-                value = float(p[key])
+            if key in p:
+                # A period without events has index None: keep the gap, do not fall through.
+                value = float(p[key]) if isinstance(p[key], int | float) else None
                 break
         label = p.get("trend") or p.get("label")
         points.append({"period": str(p.get("period") or p.get("start") or p.get("key")),
                        "index": value, "events": p.get("events") or p.get("count"),
                        "label": label if isinstance(label, str) else None})
     return points
+
+
+def _change_point(raw: Any) -> dict[str, Any]:
+    """A relations change point with a short template description."""
+    if not isinstance(raw, dict):
+        return {"period": str(raw), "text": str(raw)}
+    period = raw.get("period") or raw.get("date")
+    change = raw.get("change")
+    text = f"{raw.get('direction') or 'shift'} from {period}"
+    if isinstance(change, int | float):
+        text += f" ({change:+.2f})"
+    return {"period": period, "date": raw.get("date"), "change": change,
+            "direction": raw.get("direction"), "text": text,
+            "event_ids": [e.get("id") for e in raw.get("events") or [] if isinstance(e, dict)]}
 
 
 def direction_of(values: Sequence[float]) -> str:
@@ -124,12 +139,16 @@ def assess(
 ) -> dict[str, Any]:
     """Figures and short template sentences describing the state and direction."""
     figures = counts(events)
+    definition = None
+    latest_label = None
     if relations_series is not None:
         points = _index_points(relations_series)
-        change_points = list(relations_series.get("change_points") or [])
-        index_name = relations_series.get("index_name") or relations_series.get("index") or "index"
-        if not isinstance(index_name, str):
-            index_name = "index"
+        change_points = [_change_point(c) for c in relations_series.get("change_points") or []]
+        index_info = relations_series.get("index")
+        definition = index_info.get("definition") if isinstance(index_info, dict) else None
+        index_name = "relations index"
+        latest = (relations_series.get("trend") or {}).get("latest") or {}
+        latest_label = latest.get("label") if isinstance(latest, dict) else None
         source = "relations"
     else:
         points = local_series(events, freq)
@@ -140,7 +159,7 @@ def assess(
     level = valued[-1]["index"] if valued else None
     previous = valued[-2]["index"] if len(valued) > 1 else None
     change = round(level - previous, 3) if level is not None and previous is not None else None
-    direction = direction_of([p["index"] for p in valued])
+    direction = latest_label or direction_of([p["index"] for p in valued])
     a_name, b_name = names.get("a"), names.get("b")
     summary: list[str] = []
     if not events:
@@ -161,12 +180,13 @@ def assess(
                 text += f", {change:+.2f} on the previous {freq} ({valued[-2]['period']})"
             summary.append(text + f"; direction: {direction}.")
         if change_points:
-            summary.append("Shifts in the series around: " + ", ".join(str(c) for c in change_points) + ".")
+            summary.append("Change points: " + "; ".join(c["text"] for c in change_points) + ".")
     return {
         "summary": summary,
         "direction": direction,
         "index": {
             "name": index_name,
+            "definition": definition,
             "freq": freq,
             "level": level,
             "previous": previous,

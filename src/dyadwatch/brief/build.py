@@ -5,7 +5,10 @@ The dict is the JSON form (see ``brief --format json``)::
     {dyad, since, until, generated_from, assessment, takeaways[{text, date, citations}],
      sections[{theme, title, key_points[{text, date, citations, ...}]}],
      timeline[{date, text, citations}], watch[{text, due, kind, citations}],
-     sources[{n, doc_id, title, publisher, date, url, ref}], appendix[...], chart_svg}
+     sources[{n, doc_id, title, publisher, date, url, ref}], appendix[...]}
+
+plus ``_chart``, a callable that draws the index chart as SVG for the HTML renderer
+(keys starting with ``_`` are not part of the JSON).
 
 Every text that is not a short template phrase around figures is a quote: the source's
 own words, trimmed at clause boundaries at most. :func:`build_brief` runs the
@@ -271,7 +274,8 @@ def build_brief(
         }
         _number_sources(brief, citer)
         brief["appendix"] = _appendix(brief, citer)
-        brief["chart_svg"] = _chart(relations_series, assessment)
+        # The chart is drawn only when HTML is rendered (matplotlib is the slow part).
+        brief["_chart"] = lambda: _chart(relations_series, assessment)
         faithful.verify(brief, conn)
     return brief
 

@@ -58,11 +58,18 @@ def render_markdown(brief: dict[str, Any]) -> str:
     return template.render(brief=brief, title=_title(brief), period_line=_period_line(brief))
 
 
+def chart_svg(brief: dict[str, Any]) -> str:
+    """The chart as inline SVG: drawn on demand and kept, or read from a saved briefing."""
+    if not brief.get("chart_svg") and callable(brief.get("_chart")):
+        brief["chart_svg"] = brief["_chart"]() or ""
+    return brief.get("chart_svg") or ""
+
+
 def render_html(brief: dict[str, Any]) -> str:
     template = _environment(True).get_template("brief.html.j2")
     return template.render(
         brief=_with_quote_split(brief), title=_title(brief), period_line=_period_line(brief),
-        chart_svg=brief.get("chart_svg") or "",
+        chart_svg=chart_svg(brief),
     )
 
 
@@ -80,7 +87,7 @@ def to_json_dict(brief: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_json(brief: dict[str, Any]) -> str:
-    data = {k: v for k, v in brief.items() if k != "chart_svg"}
+    data = {k: v for k, v in brief.items() if k != "chart_svg" and not k.startswith("_")}
     return json.dumps(data, default=_json_default, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -8,6 +8,7 @@ already chosen is passed over), see :func:`choose`.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -65,10 +66,10 @@ def section_of(event: dict[str, Any], *, third_party: bool = False) -> str | Non
         return "third_party"
     kind = (event.get("event") or "").upper()
     quad = event.get("quad_class")
-    themes = set(event.get("themes") or ())
     for rule in rules:
         if kind in rule.events:
             return rule.id
+    themes = set(themes_of(event))
     for rule in rules:
         if rule.id == "third_party" or not (themes & rule.themes):
             continue
@@ -83,13 +84,24 @@ def section_of(event: dict[str, Any], *, third_party: bool = False) -> str | Non
     return None
 
 
+def themes_of(event: dict[str, Any]) -> list[str]:
+    """The event's themes, whether loaded as a list or as raw JSON text."""
+    if "themes" not in event:
+        raw = event.get("themes_json")
+        try:
+            event["themes"] = [str(t) for t in json.loads(raw)] if raw else []
+        except (TypeError, ValueError):
+            event["themes"] = []
+    return list(event["themes"] or [])
+
+
 def salience(event: dict[str, Any], since: date, until: date) -> float:
     """A 0..1 score: severity, independent reports, recency, coding confidence."""
     goldstein = event.get("goldstein")
     if goldstein is None:
         goldstein = (event.get("plover_score") or 3.0)
     severity = min(abs(float(goldstein)) / 10.0, 1.0)
-    sources = min(math.log1p(max(event.get("doc_count") or 1, event.get("report_count") or 1) - 1)
+    sources = min(math.log1p((event.get("doc_count") or 1) - 1)
                   / math.log(10), 1.0)
     span = max((until - since).days, 1)
     recency = min(max((event["date"] - since).days / span, 0.0), 1.0)

@@ -14,7 +14,7 @@ from dyadwatch import __version__
 from dyadwatch.cli.common import db_option
 
 # Modules whose COMMANDS are added to the top-level group, in help order.
-COMMAND_MODULES = ("ingest", "inspect", "evaluate", "evaluate_events", "events",)
+COMMAND_MODULES = ("ingest", "inspect", "evaluate", "evaluate_events", "events", "relations", "feeds", "brief", "actors", "code_text",)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -306,7 +306,8 @@ def run(
 ) -> dict:
     """Read, build a timeline as long as the gold one, score it. Used by ``eval timeline``."""
     gold = read_timeline(gold_path)
-    articles = read_articles(articles_path, errors=errors)
+    # A bad article line is reported and skipped; the evaluation goes on.
+    articles = read_articles(articles_path, errors=[] if errors is None else errors)
     per_date = max(1, round(sum(len(v) for v in gold.values()) / len(gold)))
     predicted = build_timeline(articles, len(gold), per_date, keywords=keywords)
     scores = evaluate(predicted, gold)

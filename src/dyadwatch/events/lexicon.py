@@ -77,6 +77,9 @@ class Lexicon:
     target_preps: tuple[str, ...] = ()
     place_preps: tuple[str, ...] = ()
     place_target_events: set[str] = field(default_factory=set)
+    transparent_verbs: dict[str, str | None] = field(default_factory=dict)
+    decision_verbs: set[str] = field(default_factory=set)
+    irregular_forms: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     fingerprint: str = ""
 
@@ -85,7 +88,7 @@ class Lexicon:
         """Lower-case first words of every trigger, for the cheap pre-parse filter."""
         words = {key.split()[0] for key in self.verbs}
         words |= {key.split()[-1] for key in self.nouns}
-        words |= set(self.light_verbs)
+        words |= set(self.light_verbs) | set(self.base)
         return words
 
 
@@ -210,7 +213,8 @@ class LexiconBuilder:
         lex = self.lex
         defaults = data.get("defaults") or {}
         if defaults:
-            lex.target_preps = tuple(defaults.get("target_preps") or lex.target_preps)
+            lex.target_preps = tuple(str(p) for p in defaults.get("target_preps") or lex.target_preps
+                                     if not isinstance(p, bool))
             lex.place_preps = tuple(defaults.get("place_preps") or lex.place_preps)
             lex.place_target_events |= set(defaults.get("place_target_events") or ())
         for section, target in (("reporting_verbs", lex.reporting_verbs),
@@ -220,14 +224,35 @@ class LexiconBuilder:
                                 ("negators", lex.negators),
                                 ("future_aux", lex.future_aux),
                                 ("hypothetical_aux", lex.hypothetical_aux),
-                                ("conditional_marks", lex.conditional_marks)):
+                                ("conditional_marks", lex.conditional_marks),
+                                ("decision_verbs", lex.decision_verbs)):
             values = data.get(section)
             if values is None:
                 continue
             if not isinstance(values, list):
                 lex.problems.append(f"{name}: section {section!r} must be a list of words")
                 continue
-            target.update(str(v).lower() for v in values)
+            for v in values:
+                if isinstance(v, bool):  # YAML 1.1 reads bare on/off/no/yes as booleans
+                    lex.problems.append(f"{name}: section {section!r}: quote the word read as "
+                                        f"{v!r} (e.g. \"on\", \"no\")")
+                    continue
+                target.add(str(v).lower())
+        for section, mapping in (("transparent_verbs", lex.transparent_verbs),
+                                 ("irregular_forms", lex.irregular_forms)):
+            values = data.get(section)
+            if values is None:
+                continue
+            if not isinstance(values, dict):
+                lex.problems.append(f"{name}: section {section!r} must be a mapping")
+                continue
+            for key, value in values.items():
+                if key == "__line__":
+                    continue
+                if section == "transparent_verbs" and value not in MODALITIES | {None, "negate"}:
+                    lex.problems.append(f"{name}: transparent verb {key!r}: unknown modality {value!r}")
+                    continue
+                mapping[str(key).lower()] = value if value is None else str(value).lower()
         for section, table in (("verbs", lex.verbs), ("nouns", lex.nouns)):
             entries = data.get(section) or {}
             if not isinstance(entries, dict):
@@ -243,7 +268,8 @@ class LexiconBuilder:
                     table[" ".join(str(key).lower().split())] = entry
         unknown = set(data) - {"defaults", "verbs", "nouns", "reporting_verbs", "light_verbs",
                                "intent_adjectives", "future_nouns", "negators", "future_aux",
-                               "hypothetical_aux", "conditional_marks", "__line__"}
+                               "hypothetical_aux", "conditional_marks", "__line__",
+                               "transparent_verbs", "decision_verbs", "irregular_forms"}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 

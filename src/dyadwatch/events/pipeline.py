@@ -19,8 +19,10 @@ result does not depend on the number of workers.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -93,6 +95,23 @@ def default_workers() -> int:
         except ValueError:
             pass
     return os.cpu_count() or 1
+
+
+def coding_version(coder: Any) -> str:
+    """What ``documents.coded_version`` records: the coder's version and the themes taxonomy.
+
+    Themes are stored with each report, so a change of ``themes.yaml`` also calls for
+    recoding. The value fits the column (64 characters).
+    """
+    from importlib import resources
+
+    from dyadwatch.relations.themes import THEMES_FILE
+
+    themes = resources.files("dyadwatch.relations").joinpath("data", THEMES_FILE).read_bytes()
+    value = f"{coder.version}+t{hashlib.sha256(themes).hexdigest()[:8]}"
+    if len(value) > 64:
+        value = hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return value
 
 
 def default_coder() -> Any:
@@ -248,6 +267,37 @@ def _pooled(store: Store, chunks: Iterable[list[int]], coder: Any, workers: int)
             yield jobs, results
 
 
+def trigger_span(sentence: str, event: Event) -> tuple[int, int]:
+    """Offsets of the trigger words in ``sentence`` (the text the coder was given).
+
+    The coder's ``trigger_start``/``trigger_end`` when it gives them; otherwise the trigger
+    is looked for inside the evidence span: the whole phrase on word boundaries, else
+    from its first word to its last ("imposed sanctions" in "imposed new sanctions").
+    Falls back to the evidence span itself.
+    """
+    ev = event.evidence
+    if ev.trigger_start is not None and ev.trigger_end is not None:
+        return ev.trigger_start, ev.trigger_end
+    low = max(0, min(ev.start, len(sentence)))
+    high = max(low, min(ev.end, len(sentence)))
+    region = sentence[low:high]
+    words = (ev.trigger or "").split()
+    if not words:
+        return ev.start, ev.end
+    whole = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)", region)
+    if whole:
+        return low + whole.start(), low + whole.end()
+    first = re.search(r"(?<!\w)" + re.escape(words[0]) + r"(?!\w)", region)
+    if not first:
+        return ev.start, ev.end
+    end = first.end()
+    if len(words) > 1:
+        last = re.search(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", region[first.end():])
+        if last:
+            end = first.end() + last.end()
+    return low + first.start(), low + end
+
+
 def _fallback_date(job: dict[str, Any]) -> date:
     for value in (job.get("published"), job.get("ingested_at")):
         if isinstance(value, datetime):
@@ -267,7 +317,9 @@ def _store_chunk(store: Store, jobs: list[dict[str, Any]], results: list[DocResu
         for idx, start, event in result.events:
             row = event_store.report_row(
                 event, doc_id=job["doc_id"], sentence_start=start,
+                span=trigger_span(texts.get(idx, ""), event),
                 fallback_date=fallback, coder_version=version,
+                fallback_precision=job.get("published_precision") or "day",
             )  # fmt: skip
             row["sentence_idx"] = idx
             row["themes"] = sorted(set(row["themes"]) | set(assign_themes(row, texts.get(idx, ""))))
@@ -305,7 +357,7 @@ def code_pending(
     if coder is None:
         coder = default_coder()
     warn = warn or default_warn
-    version = str(coder.version)
+    version = coding_version(coder)
     summary = CodeSummary(version=version)
     with store.connect() as conn:
         ids = event_store.pending_document_ids(conn, version, recode=recode)

@@ -55,11 +55,14 @@ def _boilerplate() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lines, copyright_line
 
 
+# C0/C1 control characters (but tab and newline), zero-width and bidi marks, BOMs.
+INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
 def normalise(raw: str) -> str:
     """Unicode NFC, unified newlines, no control characters, no zero-width marks."""
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.replace("\ufeff", "").replace("\u200b", "").replace("\xa0", " ")
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return INVISIBLE_RE.sub("", text.replace("\xa0", " "))
 
 
 def _looks_like_heading(line: str, next_line: str | None) -> bool:

@@ -11,7 +11,7 @@ from importlib import resources
 import yaml
 
 from dyadwatch.store import Store
-from dyadwatch.store.series import store_codes
+from dyadwatch.store.series import code_in_store, store_codes
 
 
 class RelationsError(ValueError):
@@ -101,10 +101,12 @@ def resolve_side(name: str, store: Store) -> Side:
         return Side(group_name, frozenset(group["codes"]), group["label"])
     code = name.upper()
     registry = registry_codes()
-    with store.connect() as conn:
-        in_store = {c.upper() for c in store_codes(conn)}
-    if code in in_store or (registry is not None and code in registry):
+    if registry is not None and code in registry:
         return Side(code, frozenset({code}))
+    with store.connect() as conn:
+        if code_in_store(conn, code):
+            return Side(code, frozenset({code}))
+        in_store = {c.upper() for c in store_codes(conn)}  # only on the error path: a full scan
     if registry is None and not in_store:
         # Nothing to check against (no registry, empty store): an empty series says enough.
         return Side(code, frozenset({code}))

@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+SVG_SALT = "dyadwatch"
+
 LABEL_COLOURS = {"thaw": "#2b8a3e", "escalation": "#c92a2a", "volatile": "#e67700"}
 
 
@@ -96,9 +98,10 @@ def save_chart(series: dict[str, Any], path: str | Path) -> Path:
         raise ValueError(f"{path}: the chart can be written as .png or .svg, not {path.suffix or 'no suffix'}")
     fig, plt = _figure(series)
     try:
-        # Fixed metadata so the same series gives the same file.
+        # Fixed metadata and id salt so the same series gives the same file.
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(path, format=fmt, dpi=120, metadata=metadata)
+        with plt.rc_context({"svg.hashsalt": SVG_SALT}):
+            fig.savefig(path, format=fmt, dpi=120, metadata=metadata)
     finally:
         plt.close(fig)
     return path
@@ -109,7 +112,8 @@ def svg_chart(series: dict[str, Any]) -> str:
     fig, plt = _figure(series)
     try:
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        with plt.rc_context({"svg.hashsalt": SVG_SALT}):
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
     finally:
         plt.close(fig)
     return buffer.getvalue()

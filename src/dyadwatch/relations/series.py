@@ -37,10 +37,16 @@ QUAD_NAMES = {
     4: "material_conflict",
 }
 
-INDEX_DEFINITION = (
-    "Goldstein sum of the period's events (both directions) divided by the stories published "
-    "in the period that mention either side (or by the event count when larger)"
-)
+INDEX_DEFINITIONS = {
+    "documents": (
+        "Goldstein sum of the period's events (both directions) divided by the stories published "
+        "in the period that mention either side (or by the event count when larger)"
+    ),
+    "events": (
+        "mean Goldstein value of the period's events (both directions); the store has no "
+        "documents mentioning either side to normalise by"
+    ),
+}
 
 
 def _empty_side() -> dict[str, Any]:
@@ -163,7 +169,7 @@ def dyad_series(
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
         "theme": theme,
-        "index": {"definition": INDEX_DEFINITION, "basis": None},
+        "index": {"definition": None, "basis": None},
         "totals": {"events": 0, "reports": 0, "announced": 0, "negated_excluded": negated},
         "periods": [],
         "trend": {},
@@ -179,9 +185,8 @@ def dyad_series(
     periods = list(periods_between(first, last, freq))
     in_range_coverage = sum(coverage[p] for p in periods)
     basis = "documents" if in_range_coverage else "events"
-    result["index"]["basis"] = basis
+    result["index"] = {"definition": INDEX_DEFINITIONS[basis], "basis": basis}
 
-    rng = np.random.default_rng(trend.SEED)
     out_periods = []
     for period in periods:
         sides = counted.get(period) or {"a_to_b": _empty_side(), "b_to_a": _empty_side()}
@@ -196,14 +201,19 @@ def dyad_series(
         both = _finish(both)
         a_to_b, b_to_a = _finish(sides["a_to_b"]), _finish(sides["b_to_a"])
         stories = int(coverage.get(period, 0))
-        denominator = max(stories, both["events"]) if basis == "documents" else both["events"]
+        with_value = sum(values[period].values()) if period in values else 0
+        # Without coverage counts the index is the mean Goldstein value of the period's events.
+        denominator = max(stories, both["events"]) if basis == "documents" else with_value
         index = round(both["goldstein_sum"] / denominator, 4) if denominator else None
         band = None
         dist = values.get(period)
-        if dist and denominator:
-            vals = np.array(list(dist.keys()), dtype=float)
-            counts = np.array(list(dist.values()), dtype=float)
-            band = trend.bootstrap_band(vals, counts, lambda _n, d=denominator: d, rng)
+        if dist and index is not None:
+            band = trend.bootstrap_band(
+                np.array(list(dist.keys()), dtype=float),
+                np.array(list(dist.values()), dtype=float),
+                key=period.key,
+                stories=stories if basis == "documents" else None,
+            )
         out_periods.append(
             {
                 "period": period.key,

@@ -14,21 +14,23 @@ Labels (one per period, for the trailing window of ``WINDOW`` periods that ends 
 * **escalation**: otherwise, the last value is below the first by a clear move.
 * **stable**: none of the above (including windows with fewer than two values).
 
-Change points: ``ruptures`` PELT with the ``l2`` cost (shifts in the mean), minimum
+Change points: ``ruptures`` PELT with the ``l2`` cost (shifts in the mean; run as
+``KernelCPD`` with the linear kernel, the same cost in C), minimum
 segment ``MIN_SEGMENT`` periods, penalty ``PENALTY_FACTOR`` × σ² × ln(n), where σ is
 the noise level estimated robustly from period-to-period differences (MAD / √2 × 1.4826).
 That is the BIC-style penalty for a mean shift in Gaussian noise: a break must explain
 more than noise would.
 
 Bootstrap band: each period's events are resampled with replacement ``BOOTSTRAP_SAMPLES``
-times (multinomial over the period's distinct event values, which is the same as
-resampling events), the index is recomputed on each sample, and the band is the
-``BAND`` central interval. The generator is seeded (``SEED``), so runs repeat exactly.
+times (Poisson bootstrap: each event drawn Poisson(1) times), the index is recomputed on
+each sample, and the band is the ``BAND`` central interval. The generator is seeded
+(``SEED`` and the period key), so runs repeat exactly.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -164,8 +166,9 @@ def change_points(values: Sequence[float], standard_errors: Sequence[float] | No
     if sigma == 0.0:
         return []
     penalty = PENALTY_FACTOR * sigma**2 * math.log(n)
-    algo = ruptures.Pelt(model="l2", min_size=MIN_SEGMENT, jump=1).fit(signal.reshape(-1, 1))
-    breaks = [b for b in algo.predict(pen=penalty) if 0 < b < n]
+    # KernelCPD with the linear kernel is PELT over the l2 cost, implemented in C.
+    algo = ruptures.KernelCPD(kernel="linear", min_size=MIN_SEGMENT).fit(signal.reshape(-1, 1))
+    breaks = [int(b) for b in algo.predict(pen=penalty) if 0 < b < n]
     min_shift = MOVE_THRESHOLD * label_scale(list(values))
     while breaks:
         bounds = [0, *breaks, n]
@@ -183,25 +186,34 @@ def change_points(values: Sequence[float], standard_errors: Sequence[float] | No
 def bootstrap_band(
     values: np.ndarray,
     counts: np.ndarray,
-    denominator_of,
-    rng: np.random.Generator,
+    *,
+    key: str,
+    stories: int | None = None,
     samples: int = BOOTSTRAP_SAMPLES,
     band: float = BAND,
 ) -> tuple[float, float] | None:
-    """Central ``band`` interval of sum(values of resampled events) / denominator.
+    """Central ``band`` interval of the index over events resampled with replacement.
 
-    ``values``/``counts`` are the distinct Goldstein values of a period's events and how many
-    events have each; ``denominator_of(n_events)`` gives the index's denominator.
+    ``values``/``counts``: the distinct Goldstein values of a period's events and how many
+    events have each. The index of a resample is its Goldstein sum divided by
+    max(``stories``, resampled events), or by the resampled events when ``stories`` is
+    None — the same definition as the point value. Resampling is the Poisson bootstrap
+    (each event drawn Poisson(1) times; per value, Poisson(count)), which matches the
+    classic bootstrap for all but the thinnest periods and is fast enough for long
+    series. The generator is seeded from ``SEED`` and the period ``key``, so a period's
+    band is the same whatever range is asked.
     """
-    n = int(counts.sum())
-    if n == 0:
+    if counts.sum() == 0:
         return None
-    draws = rng.multinomial(n, counts / n, size=samples)
+    rng = np.random.default_rng([SEED, zlib.crc32(key.encode("utf-8"))])
+    draws = rng.poisson(counts, size=(samples, len(counts)))
+    n_star = draws.sum(axis=1)
     sums = draws @ values
-    denominator = denominator_of(n)
-    if not denominator:
+    denominators = n_star if stories is None else np.maximum(n_star, stories)
+    valid = denominators > 0
+    if not valid.any():
         return None
-    stats = sums / denominator
+    stats = sums[valid] / denominators[valid]
     tail = (1.0 - band) / 2
     low, high = np.quantile(stats, [tail, 1.0 - tail])
     return float(low), float(high)

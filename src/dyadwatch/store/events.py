@@ -50,7 +50,7 @@ def coding_inputs(conn: Connection, doc_ids: Sequence[int]) -> list[dict[str, An
     rows = conn.execute(
         sa.select(
             documents.c.id, documents.c.title, documents.c.published,
-            documents.c.ingested_at, documents.c.story_id,
+            documents.c.ingested_at, documents.c.story_id, documents.c.published_precision,
         ).where(documents.c.id.in_(doc_ids))
     ).all()  # fmt: skip
     by_id: dict[int, dict[str, Any]] = {
@@ -58,6 +58,7 @@ def coding_inputs(conn: Connection, doc_ids: Sequence[int]) -> list[dict[str, An
             "doc_id": r.id,
             "title": r.title,
             "published": r.published,
+            "published_precision": r.published_precision if r.published else None,
             "ingested_at": r.ingested_at,
             "story_id": r.story_id,
             "sentences": [],
@@ -80,22 +81,27 @@ def mark_coded(conn: Connection, doc_ids: Iterable[int], version: str) -> None:
 
 
 def report_row(
-    event: Event, *, doc_id: int, sentence_start: int, fallback_date: date, coder_version: str
-) -> dict[str, Any]:
+    event: Event, *, doc_id: int, sentence_start: int, fallback_date: date,
+    coder_version: str, fallback_precision: str = "day", span: tuple[int, int] | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """A ``reports`` row for an event coded in one sentence of a document.
 
     The coder gives evidence offsets into the sentence; stored offsets index the
-    document text, so a quote can be checked verbatim.
+    document text, so a quote can be checked verbatim. An event without a date takes
+    the document's (publication) date and precision. ``span`` (offsets in the sentence)
+    replaces the evidence's own start/end, e.g. with the trigger's span.
     """
     ev = event.evidence
+    start, end = span if span is not None else (ev.start, ev.end)
+    day = event.date.date() if isinstance(event.date, datetime) else event.date
     return {
         "doc_id": doc_id,
         "sentence_idx": ev.sentence,
-        "start": sentence_start + ev.start,
-        "end": sentence_start + ev.end,
+        "start": sentence_start + start,
+        "end": sentence_start + end,
         "trigger": ev.trigger,
-        "date": event.date or fallback_date,
-        "date_precision": event.date_precision if event.date else "day",
+        "date": day or fallback_date,
+        "date_precision": (event.date_precision or "day") if day else fallback_precision,
         "source": event.source.as_dict(),
         "target": event.target.as_dict() if event.target else None,
         "source_code": event.source.code,

@@ -9,13 +9,15 @@ tries so failures are retried on later polls only up to a limit.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dyadwatch.store.schema import feeds, fetches
+from dyadwatch.model import Document
+from dyadwatch.store.schema import documents, feeds, fetches, mentions, sentences
 
 #: Statuses of a fetched URL that may be tried again.
 RETRYABLE = ("failed", "summary")
@@ -120,3 +122,31 @@ def retry_candidates(conn: Connection, *, max_attempts: int, feed_id: int | None
 def fetch_counts(conn: Connection) -> dict[str, int]:
     rows = conn.execute(sa.select(fetches.c.status, sa.func.count()).group_by(fetches.c.status))
     return {status: int(count) for status, count in rows}
+
+
+def upgrade_summary(conn: Connection, doc_id: int, document: Document, *, minhash: bytes | None) -> None:
+    """Put a fetched article in place of the feed summary stored for it earlier.
+
+    The document keeps its id (so links to it stay valid); its sentences are replaced
+    by the caller and ``coded_version`` is cleared, so the next coding run replaces
+    the summary's reports with the article's.
+    """
+    conn.execute(sentences.delete().where(sentences.c.doc_id == doc_id))
+    conn.execute(mentions.delete().where(mentions.c.doc_id == doc_id))
+    conn.execute(documents.update().where(documents.c.id == doc_id).values(
+        content_hash=document.content_hash,
+        title=document.title,
+        url=document.url,
+        canonical_url=document.extra.get("canonical_url") or document.url,
+        published=document.published,
+        published_precision=document.published_precision,
+        source=document.source,
+        author=document.author,
+        kind=document.kind,
+        text=document.text,
+        blocks=[asdict(block) for block in document.blocks],
+        footnotes=document.footnotes,
+        extra={k: v for k, v in document.extra.items() if k != "canonical_url"},
+        minhash=minhash,
+        coded_version=None,
+    ))

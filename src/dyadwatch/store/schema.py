@@ -111,6 +111,19 @@ events = sa.Table(
     sa.Index("ix_events_date", "date"),
 )
 
+# SQLite only (an expression index): lets the relations series group a dyad's events by
+# month in index order, without a sort or a table lookup (store/series.py renders the
+# same expression). PostgreSQL hash-aggregates over ix_events_dyad_date instead.
+sa.event.listen(
+    events,
+    "after_create",
+    sa.DDL(
+        "CREATE INDEX IF NOT EXISTS ix_events_dyad_month ON events (source_code, target_code, "
+        "substr(date, 1, 7), event, quad_class, goldstein, plover_score, negated, modality, "
+        "report_count, date)"
+    ).execute_if(dialect="sqlite"),
+)
+
 reports = sa.Table(
     "reports",
     metadata,

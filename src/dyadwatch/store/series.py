@@ -32,8 +32,16 @@ def _grain_key(conn: Connection, column: Any, grain: str) -> Any:
         raise ValueError(f"unknown grain {grain!r}")
     if conn.dialect.name == "postgresql":
         return sa.func.to_char(column, "YYYY-MM-DD" if grain == "day" else "YYYY-MM")
-    # SQLite (and others storing ISO text): the leading characters are the key.
-    return sa.func.substr(column, 1, 10 if grain == "day" else 7)
+    # SQLite (and others storing ISO text): the leading characters are the key. Literal
+    # arguments, not bound parameters, so the expression matches ix_events_dyad_month.
+    length = 10 if grain == "day" else 7
+    return sa.func.substr(column, sa.literal_column("1"), sa.literal_column(str(length)))
+
+
+def _in(column: Any, codes: Collection[str]) -> Any:
+    # One code as an equality, so SQLite reads the dyad index in order and groups without sorting.
+    codes = sorted(codes)
+    return column == codes[0] if len(codes) == 1 else column.in_(codes)
 
 
 def _theme_filter(theme: str) -> Any:
@@ -64,43 +72,52 @@ def dyad_counts(
     """Events from ``sources`` to ``targets`` grouped by period and by everything an index needs.
 
     One row per (period key, event type, quad class, Goldstein value, PLOVER score,
-    negated, announced) with ``n`` events and ``reports`` (sum of report counts). Goldstein
-    values come from a fixed table, so the groups stay few and the rows carry the exact
-    distribution of values needed for the bootstrap.
+    negated, modality) with ``announced`` (future/hypothetical/conditional), ``n`` events
+    and ``reports`` (sum of report counts). Goldstein values come from a fixed table, so
+    the groups stay few and the rows carry the exact distribution of values needed for
+    the bootstrap.
     """
-    key = _grain_key(conn, events.c.date, grain).label("key")
-    announced = sa.case((events.c.modality.in_(ANNOUNCED_MODALITIES), 1), else_=0).label("announced")
+    key = _grain_key(conn, events.c.date, grain)
     where = [
-        events.c.source_code.in_(sorted(sources)),
-        events.c.target_code.in_(sorted(targets)),
+        _in(events.c.source_code, sources),
+        _in(events.c.target_code, targets),
         *_date_filters(events.c.date, since, until),
     ]
     if theme:
         where.append(_theme_filter(theme))
+    # Grouped in the column order of ix_events_dyad_month; "announced" is derived from the
+    # modality afterwards, since a CASE in the GROUP BY would force a sort.
+    group = [
+        key,
+        events.c.event,
+        events.c.quad_class,
+        events.c.goldstein,
+        events.c.plover_score,
+        events.c.negated,
+        events.c.modality,
+    ]
     query = (
         sa.select(
-            key,
-            events.c.event,
-            events.c.quad_class,
-            events.c.goldstein,
-            events.c.plover_score,
-            events.c.negated,
-            announced,
+            key.label("key"),
+            *group[1:],
             sa.func.count().label("n"),
             sa.func.sum(events.c.report_count).label("reports"),
         )
         .where(*where)
-        .group_by(
-            key,
-            events.c.event,
-            events.c.quad_class,
-            events.c.goldstein,
-            events.c.plover_score,
-            events.c.negated,
-            announced,
-        )
+        .group_by(*group)
     )
+    out = []
+    for row in conn.execute(query):
+        record = dict(row._mapping)
+        record["announced"] = record.pop("modality") in ANNOUNCED_MODALITIES
+        out.append(record)
+    return out
     return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def has_documents(conn: Connection) -> bool:
+    """Whether the store holds any document (so there may be something to code)."""
+    return conn.execute(sa.select(documents.c.id).limit(1)).first() is not None
 
 
 def has_mentions(conn: Connection) -> bool:
@@ -217,6 +234,18 @@ def top_events(
         .limit(limit)
     )
     return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def code_in_store(conn: Connection, code: str) -> bool:
+    """Whether ``code`` is the source or target of an event, or was mentioned (index seeks first)."""
+    for query in (
+        sa.select(events.c.id).where(events.c.source_code == code),
+        sa.select(mentions.c.id).where(mentions.c.code == code),
+        sa.select(events.c.id).where(events.c.target_code == code),
+    ):
+        if conn.execute(query.limit(1)).first() is not None:
+            return True
+    return False
 
 
 def store_codes(conn: Connection) -> set[str]:

@@ -1,0 +1,301 @@
+"""Finding the actors in a parsed sentence, as of a date.
+
+Registry phrases found by the PhraseMatchers are grouped into noun phrases: a place
+(country, capital, organisation, institution), a person, and a title or sector word may
+combine ("Russia's foreign minister", "Ukrainian President Volodymyr Zelensky", "Russian
+lawmakers") when only possessives, "of", determiners and modifiers stand between them.
+Each group becomes one :class:`Mention` whose actor says how it was resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc
+
+from dyadwatch.actors.entries import ActorMatch, Entry
+from dyadwatch.actors.registry import PLACE_KINDS, PhraseHit, Registry
+from dyadwatch.model import ActorRef
+
+#: Words that may sit between the parts of one actor phrase.
+_JOINERS = frozenset({"'s", "’s", "'", "’", "of", "the", "-", "'s", "s"})
+#: Words that never sit inside one actor phrase (without a parse we cannot ask the tagger).
+_BREAKERS = frozenset("""and or but nor with in at on to by from against said says say told
+for as than that who which whom whose is was were are be been has have had will would could
+should may might must can did do does not no after before during while when where about into
+over under between among amid across through toward towards near without within""".split())
+#: Prepositions after which a place is where something happens, not who acts.
+_LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "throughout", "within", "across",
+                       "around", "outside", "beyond"})
+_POSSESSIVE_OK_POS = frozenset({"ADJ", "NOUN", "PROPN", "DET", "PART", "PUNCT", "NUM"})
+
+
+@dataclass
+class Mention:
+    """An actor found in a Doc: token span ``start:end``, characters, text and the actor."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    actor: ActorRef
+
+
+@dataclass
+class _Group:
+    start: int
+    end: int
+    place: Entry | None = None
+    person: Entry | None = None
+    sector: Entry | None = None
+    dyad: Entry | None = None
+    person_text: str | None = None
+    hits: list[PhraseHit] = field(default_factory=list)
+
+
+def _category(entry: Entry) -> str:
+    if entry.kind == "dyad":
+        return "dyad"
+    if entry.kind == "person":
+        return "person"
+    if entry.kind in ("title", "sector"):
+        return "sector"
+    if entry.kind in PLACE_KINDS or entry.code or entry.roles:
+        return "place"
+    return "sector"
+
+
+def _gap_joins(doc: Doc, start: int, end: int) -> bool:
+    if end - start > 3:
+        return False
+    parsed = doc.has_annotation("POS")
+    for token in doc[start:end]:
+        lower = token.lower_
+        if lower in _JOINERS:
+            continue
+        if lower in _BREAKERS or not (token.is_alpha or "-" in token.text):
+            return False
+        if parsed and token.pos_ not in _POSSESSIVE_OK_POS:
+            return False
+    return True
+
+
+def _free_entry(group: _Group, hit: PhraseHit) -> Entry | None:
+    """The entry of ``hit`` that completes ``group``, or None when it starts a new actor."""
+    for entry in hit.entries:
+        slot = _category(entry)
+        if slot == "dyad":
+            return None
+        taken = getattr(group, slot)
+        if taken is None:
+            return entry
+        if slot == "sector" and group.person is None:
+            # English noun phrases end in their head: "opposition lawmaker" is LEG, "group of
+            # thieves" CRM; a later sector noun replaces the earlier modifier.
+            return entry
+        if slot == "place" and group.person is None and _refines(taken, entry):
+            return entry
+    return None
+
+
+def _refines(place: Entry, entry: Entry) -> bool:
+    """"Russia's Baltic Fleet": a named body of the same country replaces the country."""
+    if entry.how not in ("institution", "metonym", "org"):
+        return False
+    if place.how not in ("name", "demonym", "capital", "place"):
+        return False
+    codes = {entry.code, *(r.code for r in entry.roles)}
+    return place.code in codes
+
+
+def build_groups(doc: Doc, hits: Sequence[PhraseHit]) -> list[_Group]:
+    groups: list[_Group] = []
+    for hit in hits:
+        current = groups[-1] if groups else None
+        entry = None
+        if current is not None and current.dyad is None and _gap_joins(doc, current.end, hit.start):
+            entry = _free_entry(current, hit)
+        if entry is None:
+            current = _Group(hit.start, hit.end)
+            groups.append(current)
+            entry = hit.entries[0]
+        setattr(current, _category(entry), entry)
+        current.end = hit.end
+        current.hits.append(hit)
+    return groups
+
+
+def _is_former(registry: Registry, doc: Doc, group: _Group) -> bool:
+    i = group.start - 1
+    while i >= 0 and doc[i].lower_ in ("a", "an", "the", "his", "her", "their", "its"):
+        i -= 1
+    if i >= 0 and doc[i].lower_.rstrip("-") in registry.former_words | {"ex"}:
+        return True
+    return any(t.lower_ in registry.former_words for t in doc[group.start:group.end])
+
+
+def compose(registry: Registry, group: _Group, when: date | None, *, former: bool = False,
+            context_codes: Sequence[str] = ()) -> ActorMatch | None:
+    """The actor a group of phrases stands for (None when it names no code)."""
+    title = group.sector if group.sector is not None and group.sector.kind == "title" else None
+    if group.person is not None:
+        match = registry.match_for(group.person, when, score=group.person.weight)
+    elif group.place is not None:
+        base = registry.match_for(group.place, when, score=group.place.weight)
+        match = base
+        institution_sector = group.place.sector and group.place.how in ("institution", "metonym", "org")
+        if group.sector is not None and not (institution_sector and title is None):
+            holder = None
+            if title is not None and title.office:
+                holder = registry.office_holder(base.code, title.office, when)
+            how = "title" if title is not None else "sector-word"
+            match = ActorMatch(code=base.code, name=base.name, sector=group.sector.sector,
+                               role=_title_text(title), person=holder.name if holder else None,
+                               kind=base.kind, score=base.score, how=how,
+                               sectors=group.sector.sectors, office=title.office if title else None,
+                               family=base.family, source=base.source)
+    elif title is not None and context_codes:
+        code = context_codes[0]
+        holder = registry.office_holder(code, title.office or "", when) if title.office else None
+        match = ActorMatch(code=code, name=registry.code_names.get(code, code), sector=title.sector,
+                           role=_title_text(title), person=holder.name if holder else None,
+                           kind=registry.code_kinds.get(code, "state"), score=0.5, how="context",
+                           sectors=title.sectors, office=title.office,
+                           family=registry.code_family.get(code))
+    else:
+        return None
+    if group.person is None and group.person_text:
+        match = _replace(match, person=group.person_text)
+    if former and match.sector != "ELI":
+        match = _replace(match, sector="ELI", sectors=("ELI", *match.sectors))
+    return match
+
+
+def _is_location(doc: Doc, group: _Group) -> bool:
+    """A bare place after "in"/"at"... is where something happens, not an actor."""
+    if group.person is not None or group.sector is not None or group.place is None:
+        return False
+    if group.place.how not in ("name", "capital", "place"):
+        return False
+    before = doc[group.start - 1] if group.start > 0 else None
+    if before is not None and before.lower_ == "the" and group.start > 1:
+        before = doc[group.start - 2]
+    return before is not None and before.lower_ in _LOCATIVE
+
+
+def _title_text(title: Entry | None) -> str | None:
+    if title is None or title.office in (None, "other", "counterpart"):
+        return title.name.title() if title is not None and title.office == "other" else None
+    return title.office.replace("-", " ").title()
+
+
+def _replace(match: ActorMatch, **changes) -> ActorMatch:
+    from dataclasses import replace
+
+    return replace(match, **changes)
+
+
+def compose_phrase(registry: Registry, doc: Doc, when: date | None) -> list[ActorMatch]:
+    """Lookup of a short phrase: the first actor group, completed by a later place.
+
+    "Several of the largest trade unions in Denmark" → DNK LAB; "Russia's ambassador to
+    Poland" → RUS GOV first, then POL.
+    """
+    groups = [g for g in build_groups(doc, registry.hits(doc)) if g.dyad is None]
+    if not groups:
+        return []
+    head = groups[0]
+    if head.place is None and head.person is None:
+        later = next((g for g in groups[1:] if g.place is not None), None)
+        if later is not None:
+            head.place = later.place
+            groups.remove(later)
+    results = []
+    for index, group in enumerate(groups):
+        match = compose(registry, group, when, former=_is_former(registry, doc, group))
+        if match is not None and _is_location(doc, group):
+            match = _replace(match, sector=None, sectors=(), how="place")
+        if match is None and group is head and group.sector is not None:
+            # A sector with no country ("riot police"): the sector alone is the answer.
+            match = ActorMatch(code="", name="", sector=group.sector.sector, role=_title_text(
+                group.sector if group.sector.kind == "title" else None), person=None,
+                kind="sector", score=group.sector.weight, how=group.sector.how,
+                sectors=group.sector.sectors, office=group.sector.office)
+            if _is_former(registry, doc, group):
+                match = _replace(match, sector="ELI", sectors=("ELI", *match.sectors))
+        if match is not None:
+            results.append(_replace(match, score=match.score * (1.0 if index == 0 else 0.5)))
+    return results
+
+
+class Resolver:
+    """Finds actor mentions in spaCy Docs with a :class:`Registry`."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        if registry is None:
+            from dyadwatch.actors.registry import get_registry
+
+            registry = get_registry()
+        self.registry = registry
+
+    def resolve(self, doc: Doc, when: date | None = None, *,
+                context_codes: Sequence[str] = ()) -> list[Mention]:
+        """Actor mentions in ``doc`` in text order, resolved as of ``when``.
+
+        ``context_codes`` are the actors of the surrounding story: the first stands in for
+        bare titles ("the president"), the first two for "both sides"/"the two countries".
+        """
+        groups = build_groups(doc, self.registry.hits(doc))
+        self._attach_person_names(doc, groups)
+        self._share_sectors(doc, groups)
+        mentions: list[Mention] = []
+        for group in groups:
+            span = doc[group.start:group.end]
+            if group.dyad is not None:
+                for code in list(dict.fromkeys(context_codes))[:2]:
+                    actor = ActorRef(code=code, name=self.registry.code_names.get(code, code),
+                                     sector=group.dyad.sector, text=span.text,
+                                     start=span.start_char, end=span.end_char, how="context")
+                    mentions.append(Mention(span.start, span.end, span.start_char, span.end_char,
+                                            span.text, actor))
+                continue
+            match = compose(self.registry, group, when, former=_is_former(self.registry, doc, group),
+                            context_codes=context_codes)
+            if match is None or not match.code:
+                continue
+            how = match.how
+            if _is_location(doc, group):
+                how = "place"
+            actor = ActorRef(code=match.code, name=match.name,
+                             sector=None if how == "place" else match.sector, role=match.role,
+                             person=match.person, text=span.text, start=span.start_char,
+                             end=span.end_char, how=how)
+            mentions.append(Mention(span.start, span.end, span.start_char, span.end_char, span.text,
+                                    actor))
+        return mentions
+
+    @staticmethod
+    def _attach_person_names(doc: Doc, groups: list[_Group]) -> None:
+        """"President Ibrahim Solih": a title followed by a PERSON entity the registry lacks."""
+        ents = {ent.start: ent for ent in doc.ents if ent.label_ == "PERSON"}
+        for group in groups:
+            if group.person is None and group.sector is not None and group.sector.kind == "title":
+                ent = ents.get(group.end)
+                if ent is not None:
+                    group.person_text = ent.text
+                    group.end = ent.end
+
+    @staticmethod
+    def _share_sectors(doc: Doc, groups: list[_Group]) -> None:
+        """"Russian and Belarusian soldiers": the first demonym shares the sector noun."""
+        for first, second in zip(groups, groups[1:], strict=False):
+            between = doc[first.end:second.start]
+            if (first.sector is None and first.person is None and first.place is not None
+                    and second.sector is not None and second.place is not None
+                    and 0 < len(between) <= 2 and all(t.lower_ in ("and", "or", ",") for t in between)
+                    and first.place.how == "demonym"):
+                first.sector = second.sector
+

@@ -1,0 +1,277 @@
+"""Who did it and to whom: sources and targets of a trigger over the dependency parse.
+
+Actors come from the actor resolver's mentions; this module decides which mentions fill
+which role:
+- the subject (``nsubj``), the ``by``-agent of a passive, or - for verbs without their own
+  subject - the subject of the clause they hang from (xcomp, conj, advcl), the head noun of
+  a relative/participial clause, or the object of an object-control verb ("urged Congress
+  to approve" -> Congress approves);
+- the direct object / dative, the passive subject, and the objects of target prepositions
+  ("sanctions on", "talks with", "pressure on"); "in/at PLACE" only for events that happen
+  to places (attacks, arrests), never for meetings ("met in Tokyo");
+- inside a noun phrase: the head and its modifiers first ("Russian forces", "Tokyo's"),
+  then "of/from" phrases; never relative clauses;
+- a noun phrase that is itself an event names its doer as the target ("criticised Tokyo's
+  expulsion of ..." -> target Tokyo);
+- pronouns ("it", "its", "they") resolve to the subject of a governing clause, else to the
+  nearest preceding actor that is not the event's own source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from dyadwatch.events.lexicon import Entry, Lexicon
+
+PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "she", "her", "we", "our",
+            "itself", "themselves"}
+_CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "punct", "cc",
+                "mark", "csubj", "prep_skip"}
+_SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
+# Verbs whose object performs their complement ("urged X to", "asked X to", "forced X to").
+_OBJECT_CONTROL_DEPS = {"dobj", "dative"}
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An actor mention in a role."""
+
+    mention: object  # dyadwatch.actors Mention (or the fallback's): .start .end .actor
+    via: str  # how it was found: subject, agent, object, prep:on, poss, ...
+
+    @property
+    def code(self) -> str:
+        return self.mention.actor.code  # type: ignore[attr-defined]
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        # The code is part of the key: "the two sides" is one span naming two actors.
+        return (self.mention.start, self.mention.end, self.code)  # type: ignore[attr-defined]
+
+
+class ArgumentFinder:
+    def __init__(self, sent: Span, mentions: Sequence[object], lex: Lexicon,
+                 noun_entries: dict[int, Entry]) -> None:
+        self.sent = sent
+        self.lex = lex
+        self.by_token: dict[int, list[object]] = {}
+        for m in mentions:
+            for i in range(m.start, m.end):  # type: ignore[attr-defined]
+                self.by_token.setdefault(i, []).append(m)
+        self.mentions = sorted(mentions, key=lambda m: m.start)  # type: ignore[attr-defined]
+        self.noun_entries = noun_entries
+
+    # -- noun phrases ---------------------------------------------------------------------
+    def np_actors(self, head: Token, via: str, exclude: set[tuple[int, int, str]] | None = None,
+                  ) -> list[Arg]:
+        """Actors a noun phrase names: head and modifiers first, then of/from phrases."""
+        if head.lower_ in PRONOUNS and head.i not in self.by_token:
+            return [Arg(m, via + ":pron") for m in self.resolve_pronoun(head, exclude or set())]
+        tiers: tuple[list[Arg], list[Arg]] = ([], [])
+        seen: set[int] = set()
+
+        def walk(tok: Token, tier: int, depth: int) -> None:
+            if depth > 6:
+                return
+            for m in self.by_token.get(tok.i, ()):
+                if id(m) not in seen:
+                    seen.add(id(m))
+                    tiers[tier].append(Arg(m, via))
+            for child in tok.children:
+                dep = child.dep_
+                if dep in _CLAUSE_DEPS:
+                    continue
+                if dep == "prep":
+                    if child.lower_ in {"of", "from"} and depth < 3:
+                        for g in child.children:
+                            if g.dep_ == "pobj":
+                                walk(g, 1, depth + 1)
+                    continue
+                if dep in {"poss"} and child.lower_ in PRONOUNS and child.i not in self.by_token:
+                    continue
+                walk(child, tier, depth + 1)
+
+        walk(head, 0, 0)
+        out = tiers[0] or tiers[1]
+        if exclude:
+            out = [a for a in out if a.key not in exclude]
+        return out
+
+    def resolve_pronoun(self, pron: Token, exclude: set[tuple[int, int, str]],
+                        exclude_codes: Iterable[str] = ()) -> list[object]:
+        banned = set(exclude_codes)
+        # A governing clause's subject: "Japan announced that it would expel".
+        cur = pron.head
+        steps = 0
+        while cur is not None and steps < 6:
+            for child in cur.children:
+                if child.dep_ in _SUBJECT_DEPS and child.i != pron.i and pron not in child.subtree:
+                    found = [a.mention for a in self.np_actors(child, "subj")
+                             if a.key not in exclude and a.code not in banned]
+                    if found and child.i < pron.i:
+                        return found
+            if cur.head is cur:
+                break
+            cur = cur.head
+            steps += 1
+        # Else the nearest preceding actor that is not this event's own source.
+        for m in reversed(self.mentions):
+            if m.end <= pron.i and (m.start, m.end, m.actor.code) not in exclude \
+                    and m.actor.code not in banned:  # type: ignore[attr-defined]
+                return [m]
+        return []
+
+    def noun_agent(self, noun: Token) -> list[Arg]:
+        """The doer of a nominal event: "Beijing's criticism", "U.S. sanctions", "... by X"."""
+        out: list[Arg] = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                out += self.np_actors(child, "poss")
+            elif child.dep_ in {"compound", "amod", "nmod", "npadvmod"} and child.i < noun.i:
+                found = self.by_token.get(child.i)
+                if found:
+                    out.extend(Arg(m, "modifier") for m in found)
+                else:
+                    # "Israeli troop pullback": the actor modifies a modifier.
+                    for g in child.children:
+                        if g.dep_ in {"compound", "amod", "nmod"} and g.i in self.by_token:
+                            out.extend(Arg(m, "modifier") for m in self.by_token[g.i])
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        out += self.np_actors(g, "by")
+        return _unique(out)
+
+    def between(self, tok: Token) -> list[Arg]:
+        """Participants of "talks between A and B"."""
+        out: list[Arg] = []
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ in {"between", "among"}:
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        out += self.np_actors(g, "between")
+        return _unique(out)
+
+    def np_targets(self, head: Token, via: str, source_keys: set[tuple[int, int, str]]) -> list[Arg]:
+        """Targets named by an object noun phrase; an event noun gives its doer."""
+        entry = self.noun_entries.get(head.i)
+        if entry is not None:
+            agent = [a for a in self.noun_agent(head) if a.key not in source_keys]
+            if agent:
+                return [Arg(a.mention, via + ":doer") for a in agent]
+            inner = self.prep_targets(head, entry, source_keys)
+            if inner:
+                return inner
+        found = self.np_actors(head, via, exclude=source_keys)
+        if found:
+            return found
+        # "flights to Russia", "aid for Ukraine": the object's own prepositional target.
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in self.lex.target_preps:
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        found += self.np_actors(g, via + ":" + child.lower_, exclude=source_keys)
+        if found:
+            return found
+        # "its diplomats": a possessive pronoun names someone other than the doer.
+        for child in head.children:
+            if child.dep_ == "poss" and child.lower_ in PRONOUNS:
+                banned = {k[2] for k in source_keys}
+                return [Arg(m, via + ":pron")
+                        for m in self.resolve_pronoun(child, source_keys, banned)]
+        return []
+
+    # -- clauses -------------------------------------------------------------------------
+    def subjects(self, verb: Token, depth: int = 0) -> list[Arg]:
+        """The doers of a verb (see module docstring)."""
+        if depth > 5:
+            return []
+        passive = False
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return self.np_actors(g, "agent")
+            if child.dep_ == "nsubjpass":
+                passive = True
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                return self.np_actors(child, "subject")
+        if passive:
+            return []
+        head = verb.head
+        if head is verb:
+            return []
+        if verb.dep_ == "xcomp" or (verb.dep_ == "pcomp" and head.dep_ == "prep"):
+            governor = head if verb.dep_ == "xcomp" else head.head
+            objects = [c for c in governor.children if c.dep_ in _OBJECT_CONTROL_DEPS]
+            if objects and governor.lemma_.lower() not in {"promise", "pledge", "offer", "vow"}:
+                found = self.np_actors(objects[0], "controller")
+                if found:
+                    return found
+            return self.subjects(governor, depth + 1)
+        if verb.dep_ in {"conj", "advcl", "ccomp"} and head.pos_ in {"VERB", "AUX", "ADJ"}:
+            if verb.dep_ == "ccomp":
+                return []
+            return self.subjects(head, depth + 1)
+        if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                      for c in verb.children):
+            # "Washington's proposal to resume", "has no plans to send": the noun's owner,
+            # else the subject of the verb the noun belongs to.
+            owner = self.noun_agent(head)
+            if owner:
+                return owner
+            if head.dep_ in {"dobj", "attr", "pobj"}:
+                gov = head.head.head if head.dep_ == "pobj" else head.head
+                return self.subjects(gov, depth + 1)
+            return []
+        if verb.dep_ in {"relcl", "acl"} and head.pos_ in {"NOUN", "PROPN", "PRON"}:
+            return self.np_actors(head, "relhead")
+        if verb.dep_ == "acomp" or head.pos_ == "AUX":
+            return self.subjects(head, depth + 1)
+        return []
+
+    def prep_targets(self, tok: Token, entry: Entry, source_keys: set[tuple[int, int, str]],
+                     skip: Token | None = None) -> list[Arg]:
+        preps = set(self.lex.target_preps) | set(entry.target_preps)
+        place = entry.place_targets or entry.event in self.lex.place_target_events
+        out: list[Arg] = []
+        for child in tok.children:
+            if child.dep_ != "prep" or child is skip:
+                continue
+            word = child.lower_
+            if word in preps or (place and word in self.lex.place_preps) or (
+                    tok.pos_ in {"NOUN", "PROPN"} and word == "of"):
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        out += self.np_targets(g, "prep:" + word, source_keys)
+                    elif g.dep_ == "pcomp" and g.pos_ in {"NOUN", "PROPN"}:
+                        out += self.np_targets(g, "prep:" + word, source_keys)
+        return out
+
+    def targets(self, tok: Token, entry: Entry, source_keys: set[tuple[int, int, str]],
+                skip: Token | None = None) -> list[Arg]:
+        """Targets of a verb trigger: object, passive subject, prepositional targets."""
+        out: list[Arg] = []
+        for child in tok.children:
+            if child is skip:
+                continue
+            if child.dep_ in {"dobj", "dative", "nsubjpass", "oprd"} and entry.object_is_target:
+                out += self.np_targets(child, child.dep_, source_keys)
+        out += self.prep_targets(tok, entry, source_keys, skip=skip)
+        # "crossed into", "pulled out of": the particle's own preposition sits on the verb.
+        return _unique(out)
+
+
+def _unique(args: Iterable[Arg]) -> list[Arg]:
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for a in args:
+        if a.key in seen:
+            continue
+        seen.add(a.key)
+        out.append(a)
+    return out

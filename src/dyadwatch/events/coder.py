@@ -1,0 +1,768 @@
+"""The event coder: spaCy dependency parse + trigger lexicon -> PLOVER/CAMEO events.
+
+Per sentence:
+1. find triggers: verbs (hand lexicon, else PETRARCH patterns), event nouns, light verbs
+   governing event nouns ("held talks", "imposed sanctions");
+2. relate triggers through complements: a *governor* ("accused X of meddling", "agreed to
+   withdraw", "refused to meet") is the event and its complement is content; an *intent*
+   verb ("vowed to retaliate", "offered to host") becomes AGREE or THREATEN from what is
+   promised; a *transparent* verb ("decided to", "plans to") hands the event to its
+   complement; reporting verbs ("said", "told reporters") are never the event - their
+   subject becomes ``reported_by``;
+3. fill arguments (arguments.py), modality (modality.py) and the date (dates.py);
+4. PLOVER's rule for intentions: cooperative events said in the future are AGREE,
+   conflictual ones THREATEN, refusals of cooperation REJECT (the stated future event is
+   kept as a second, less confident event with modality "future");
+5. rank events by confidence (confidence.py); every event names its rule in ``pattern``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from itertools import permutations
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from dyadwatch.events import confidence as conf
+from dyadwatch.events.arguments import PRONOUNS, Arg, ArgumentFinder
+from dyadwatch.events.dates import event_date
+from dyadwatch.events.lexicon import BasePattern, Entry, Lexicon, load_lexicon
+from dyadwatch.events.modality import Modality, modality_of
+from dyadwatch.model import ActorRef, Event, Evidence
+
+CODER_LOGIC_VERSION = "1"
+MAX_EVENTS_PER_TRIGGER = 6
+MAX_SENTENCE_TOKENS = 150  # longer "sentences" are lists or boilerplate; skip them
+_COMPLEMENT_DEPS = {"xcomp", "ccomp"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+def _ontology():
+    from dyadwatch import ontology
+
+    return ontology
+
+
+@dataclass
+class Candidate:
+    token: Token  # the verb (or light verb) or the event noun
+    entry: Entry
+    key: str
+    kind: str  # verb | noun | light | base
+    noun: Token | None = None  # event noun of a light verb
+    suppressed: bool = False
+    governed_by: Candidate | None = None
+    content: Candidate | None = None
+    negate: bool = False
+    modality: str | None = None
+    intent: bool = False
+    reporter: Token | None = None
+    event: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> Token:
+        """The token whose clause carries subject, modality and prepositions."""
+        return self.token
+
+
+class Coder:
+    """Codes parsed sentences into :class:`dyadwatch.model.Event` objects.
+
+    ``registry``: a ``dyadwatch.actors`` Registry (default: the package registry);
+    ``lexicon_files``: extra trigger lexicons (triggers.yaml format);
+    ``verbs_files``: PETRARCH verb dictionaries, which replace the package verb lexicon.
+    """
+
+    def __init__(self, registry: Any = None, lexicon_files: Sequence[str | Path] = (),
+                 verbs_files: Sequence[str | Path] = ()) -> None:
+        self.lexicon: Lexicon = load_lexicon(lexicon_files, verbs_files)
+        self.problems: list[str] = list(self.lexicon.problems)
+        self._registry = registry
+        self._resolver: Any = None
+        self._nlp: Any = None
+        digest = hashlib.sha256(
+            (CODER_LOGIC_VERSION + self.lexicon.fingerprint + _source_fingerprint()).encode())
+        self.version: str = f"coder-{CODER_LOGIC_VERSION}-{digest.hexdigest()[:10]}"
+        self._cheap_words = self._build_cheap_words()
+
+    # -- collaborators ---------------------------------------------------------------------
+    @property
+    def registry(self) -> Any:
+        if self._registry is None:
+            try:
+                from dyadwatch.actors import get_registry
+
+                self._registry = get_registry()
+            except ImportError:
+                self._registry = None
+        return self._registry
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            from dyadwatch import nlp
+
+            self._nlp = nlp.load()
+        return self._nlp
+
+    def _get_resolver(self, vocab: Any) -> Any:
+        if self._resolver is None:
+            try:
+                from dyadwatch.actors import Resolver
+
+                registry = self.registry
+                self._resolver = Resolver(registry)
+            except (ImportError, TypeError):
+                from dyadwatch.events._fallback_actors import FallbackResolver
+
+                self._resolver = FallbackResolver(vocab)
+        return self._resolver
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_nlp"] = None
+        state["_resolver"] = None
+        return state
+
+    # -- cheap pre-parse filter ----------------------------------------------------------------
+    def _build_cheap_words(self) -> set[str]:
+        words = set(self.lexicon.trigger_words) | set(self.lexicon.transparent_verbs)
+        words |= set(self.lexicon.irregular_forms)
+        return words
+
+    def could_hold_event(self, text: str) -> bool:
+        """Cheap test (no parser): does the text name an actor and contain a trigger word?"""
+        if not text or not text.strip():
+            return False
+        found = False
+        for word in _WORD.findall(text.lower()):
+            for form in _forms(word):
+                if form in self._cheap_words:
+                    found = True
+                    break
+            if found:
+                break
+        if not found:
+            return False
+        registry = self.registry
+        if registry is None or not hasattr(registry, "scan"):
+            return True
+        try:
+            return bool(registry.scan(text))
+        except Exception:  # noqa: BLE001 - a scan failure must not lose the sentence
+            return True
+
+    # -- public API ----------------------------------------------------------------------------
+    def code_text(self, text: str, when: date | None = None) -> list[Event]:
+        """Parse ``text`` with ``nlp.load()`` and code it (all sentences, indices from 0)."""
+        if not text or not text.strip():
+            return []
+        nlp = self.nlp
+        if len(text) > nlp.max_length:
+            text = text[: nlp.max_length]
+        return self.code_doc(nlp(text), when)
+
+    def code_doc(self, doc: Doc, when: date | None, *, context_codes: Sequence[str] = (),
+                 reported_by: ActorRef | None = None) -> list[Event]:
+        """Events in a parsed ``doc`` (usually one sentence); offsets index ``doc.text``."""
+        if doc is None or len(doc) == 0 or not doc.text.strip():
+            return []
+        if isinstance(when, datetime):
+            when = when.date()
+        try:
+            mentions = list(self._get_resolver(doc.vocab).resolve(
+                doc, when, context_codes=tuple(context_codes)))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+            self.problems.append(f"actor resolution failed: {exc}")
+            return []
+        if not mentions:
+            return []
+        events: list[Event] = []
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        for index, sent in enumerate(sents):
+            if len(sent) > MAX_SENTENCE_TOKENS:
+                continue
+            in_sent = [m for m in mentions if m.start >= sent.start and m.end <= sent.end]
+            if not in_sent:
+                continue
+            events.extend(self._code_sentence(doc, sent, index, in_sent, when,
+                                              tuple(context_codes), reported_by))
+        events.sort(key=lambda e: -e.confidence)
+        return events
+
+    # -- triggers --------------------------------------------------------------------------
+    def _verb_entry(self, tok: Token) -> tuple[str, Entry, str] | None:
+        lex = self.lexicon
+        lemma = tok.lemma_.lower()
+        if lemma in lex.reporting_verbs and lemma not in lex.verbs:
+            return None
+        words = [c for c in tok.children if c.dep_ in {"prt", "prep"}]
+        objects = [c for c in tok.children if c.dep_ in {"dobj", "attr"}]
+        entry: Entry | None = None
+        key = ""
+        for c in words + objects:
+            k = f"{lemma} {c.lower_}"
+            if k in lex.verbs:
+                entry, key = lex.verbs[k], k
+                # "pull out of": particle then preposition
+                for g in words:
+                    k3 = f"{k} {g.lower_}"
+                    if g is not c and k3 in lex.verbs:
+                        entry, key = lex.verbs[k3], k3
+                break
+            k = f"{lemma} {c.lemma_.lower()}"
+            if k in lex.verbs:
+                entry, key = lex.verbs[k], k
+                break
+        if entry is None and lemma in lex.verbs:
+            entry, key = lex.verbs[lemma], lemma
+        if entry is not None:
+            for obj in objects:
+                sub = entry.objects.get(obj.lemma_.lower())
+                if sub is not None:
+                    return key + " +" + obj.lemma_.lower(), sub, "verb"
+            if entry.object_required and not objects:
+                return None
+            return key, entry, "verb"
+        patterns = lex.base.get(lemma)
+        if patterns:
+            best = _match_base(tok, patterns)
+            if best is not None:
+                return (lemma + (" " + " ".join(sorted(next(iter(w)) for w in best.words))
+                                 if best.words else "")), best.entry, "base"
+        return None
+
+    def _noun_entry(self, tok: Token) -> tuple[str, Entry] | None:
+        lex = self.lexicon
+        lemma = tok.lemma_.lower()
+        for child in tok.children:
+            if child.dep_ in {"compound", "amod", "nmod"}:
+                k = f"{child.lemma_.lower()} {lemma}"
+                if k in lex.nouns:
+                    return k, lex.nouns[k]
+        if lemma in lex.nouns:
+            return lemma, lex.nouns[lemma]
+        low = tok.lower_
+        if low in lex.nouns:
+            return low, lex.nouns[low]
+        return None
+
+    def _find_candidates(self, sent: Span) -> tuple[list[Candidate], dict[int, Entry]]:
+        lex = self.lexicon
+        nouns: dict[int, tuple[str, Entry]] = {}
+        for tok in sent:
+            if tok.pos_ in {"NOUN", "PROPN"} or (tok.pos_ == "VERB" and tok.tag_ == "VBG"
+                                                and tok.dep_ in {"pobj", "dobj", "nsubj"}):
+                found = self._noun_entry(tok)
+                if found is not None:
+                    nouns[tok.i] = found
+        candidates: list[Candidate] = []
+        consumed: set[int] = set()
+        for tok in sent:
+            is_verb = tok.pos_ == "VERB" or (tok.tag_.startswith("VB") and tok.pos_ != "AUX") or (
+                tok.pos_ == "ADJ" and tok.dep_ in {"acomp", "amod"} and tok.tag_ == "VBN")
+            if not is_verb:
+                continue
+            lemma = tok.lemma_.lower()
+            verb_found = self._verb_entry(tok)
+            # Light verb + event noun: "held talks", "imposed sanctions", "launched 10 days
+            # of war games".  Verb entries keyed on this object ("strike a deal") win.
+            if lemma in lex.light_verbs or lemma in lex.reporting_verbs:
+                if not (verb_found and " +" in verb_found[0]):
+                    for obj in _light_objects(tok):
+                        if obj.i in nouns and obj.i not in consumed:
+                            key, entry = nouns[obj.i]
+                            candidates.append(Candidate(tok, entry, f"{lemma}+{key}", "light",
+                                                        noun=obj))
+                            consumed.add(obj.i)
+                            verb_found = None
+                            break
+            if verb_found is not None:
+                key, entry, kind = verb_found
+                candidates.append(Candidate(tok, entry, key, kind))
+        noun_entries = {i: e for i, (_, e) in nouns.items()}
+        for i, (key, entry) in nouns.items():
+            if i in consumed:
+                continue
+            candidates.append(Candidate(sent.doc[i], entry, key, "noun"))
+        return candidates, noun_entries
+
+    # -- complements, reporting ------------------------------------------------------------
+    def _relate(self, candidates: list[Candidate]) -> None:
+        lex = self.lexicon
+        by_token = {c.token.i: c for c in candidates if c.kind != "noun"}
+        nouns = {c.token.i: c for c in candidates if c.kind == "noun"}
+        for cand in candidates:
+            if cand.kind == "noun":
+                continue
+            tok = cand.token
+            content = _complement(tok, by_token, nouns)
+            lemma = tok.lemma_.lower()
+            transparent = lemma in lex.transparent_verbs
+            kind = cand.entry.complement
+            if transparent and content is not None and content.kind != "noun" and kind not in {
+                    "governor", "intent"}:
+                cand.suppressed = True
+                cand.notes.append("transparent")
+                content.governed_by = cand
+                how = lex.transparent_verbs[lemma]
+                if how == "negate":
+                    content.negate = True
+                elif how:
+                    content.modality = content.modality or how
+                continue
+            if content is None or kind is None:
+                continue
+            if kind == "negate" and content.kind != "noun":
+                cand.suppressed = True
+                content.negate = True
+                content.governed_by = cand
+                continue
+            if kind == "transparent":
+                if content.kind != "noun":
+                    cand.suppressed = True
+                    content.governed_by = cand
+                continue
+            # governor / intent: this verb is the event, the complement is its content.
+            cand.content = content
+            content.governed_by = cand
+            content.suppressed = True
+            if kind == "intent":
+                cand.intent = True
+        # Transparent verbs that are not triggers ("began", "decided") still pass modality.
+        for cand in candidates:
+            if cand.kind == "noun" or cand.governed_by is not None:
+                continue
+            head = cand.token
+            if cand.token.dep_ == "xcomp":
+                gov = cand.token.head
+                how = lex.transparent_verbs.get(gov.lemma_.lower(), "")
+                if gov.i not in by_token and gov.lemma_.lower() in lex.transparent_verbs:
+                    if how == "negate":
+                        cand.negate = True
+                    elif how:
+                        cand.modality = cand.modality or how
+            del head
+
+    def _reporter(self, tok: Token) -> Token | None:
+        """A reporting verb that frames ``tok``'s clause ("X said ...", "..., X said")."""
+        lex = self.lexicon
+        cur = tok
+        for _ in range(6):
+            if cur.dep_ in {"ccomp", "parataxis", "xcomp"} and cur.head is not cur:
+                head = cur.head
+                if head.lemma_.lower() in lex.reporting_verbs:
+                    return head
+                if head.lemma_.lower() in lex.verbs:
+                    return None  # a governor, not a reporter
+            if cur.dep_ in {"conj", "xcomp", "advcl"} and cur.head is not cur:
+                cur = cur.head
+                continue
+            break
+        # Inverted reporting: "Russia withdrew ..., the Kremlin said."
+        root = cur
+        for child in root.children:
+            if child.dep_ in {"parataxis", "ccomp", "advcl"} and \
+                    child.lemma_.lower() in lex.reporting_verbs and child.i > tok.i:
+                if not any(g.dep_ in {"ccomp", "dobj"} for g in child.children):
+                    return child
+        return None
+
+    # -- one sentence --------------------------------------------------------------------------
+    def _code_sentence(self, doc: Doc, sent: Span, index: int, mentions: list[Any],
+                       when: date | None, context_codes: tuple[str, ...],
+                       reported_by: ActorRef | None) -> list[Event]:
+        candidates, noun_entries = self._find_candidates(sent)
+        if not candidates:
+            return []
+        self._relate(candidates)
+        finder = ArgumentFinder(sent, mentions, self.lexicon, noun_entries)
+        day, precision = event_date(sent.text, when)
+        out: list[Event] = []
+        covered: set[int] = set()
+        # Verbal candidates first, so a noun used as a light verb's object is not re-coded.
+        order = sorted(candidates, key=lambda c: (c.kind == "noun", c.token.i))
+        for cand in order:
+            if cand.suppressed and not (cand.kind == "noun" and cand.entry.weight >= 0.5):
+                continue
+            events = self._events_for(doc, sent, index, cand, finder, day, precision,
+                                      context_codes, reported_by)
+            if cand.kind == "noun" and cand.token.i in covered:
+                continue
+            if events:
+                covered.add(cand.token.i)
+                if cand.noun is not None:
+                    covered.add(cand.noun.i)
+            out.extend(events)
+        return _dedupe(out)
+
+    def _sources(self, cand: Candidate, finder: ArgumentFinder) -> list[Arg]:
+        tok = cand.token
+        if cand.kind == "noun":
+            agent = finder.noun_agent(tok)
+            if agent:
+                return agent
+            between = finder.between(tok)
+            if len(between) >= 2:
+                return between
+            # Event noun as object of a governor / light use without a verb entry:
+            # "X's call for ..." handled above; "called for sanctions" is the verb's event.
+            return []
+        subjects = finder.subjects(tok)
+        if not subjects and cand.noun is not None:
+            subjects = finder.noun_agent(cand.noun)
+        if not subjects and cand.noun is not None:
+            between = finder.between(cand.noun)
+            if len(between) >= 2:
+                return between
+        return subjects
+
+    def _targets(self, cand: Candidate, finder: ArgumentFinder, source_keys: set) -> list[Arg]:
+        tok = cand.token
+        entry = cand.entry
+        if cand.kind == "noun":
+            targets = finder.prep_targets(tok, entry, source_keys)
+            targets += [a for a in finder.between(tok) if a.key not in source_keys]
+            # "U.S.-Russia talks": other modifier actors are participants.
+            return _unique_args(targets)
+        if cand.kind == "light" and cand.noun is not None:
+            targets = finder.targets(tok, replace(entry, object_is_target=False), source_keys,
+                                     skip=None)
+            targets += finder.prep_targets(cand.noun, entry, source_keys)
+            targets += [a for a in finder.between(cand.noun) if a.key not in source_keys]
+            targets += [a for a in finder.noun_agent(cand.noun) if a.key not in source_keys]
+            return _unique_args(targets)
+        targets = finder.targets(tok, entry, source_keys)
+        content = cand.content
+        if not targets and content is not None:
+            # "demanded that Hamas renounce ...": the content's doer is the target;
+            # "agreed to provide aid for Romania": else the content's targets.
+            if content.kind != "noun":
+                inner_subj = [a for a in finder.subjects(content.token)
+                              if a.key not in source_keys]
+                if inner_subj and content.token.dep_ == "ccomp":
+                    return inner_subj
+                targets = self._targets(content, finder, source_keys)
+                if not targets:
+                    targets = inner_subj
+            else:
+                targets = finder.np_targets(content.token, "content", source_keys)
+        return _unique_args(targets)
+
+    def _events_for(self, doc: Doc, sent: Span, index: int, cand: Candidate,
+                    finder: ArgumentFinder, day: date | None, precision: str,
+                    context_codes: tuple[str, ...], reported_by: ActorRef | None) -> list[Event]:
+        lex = self.lexicon
+        sources = self._sources(cand, finder)
+        if not sources:
+            return []
+        source_keys = {a.key for a in sources}
+        targets = self._targets(cand, finder, source_keys)
+        if cand.entry.target_required and not targets:
+            return []
+        # Modality and negation, measured on the verb that carries the clause.
+        anchor = cand.token
+        stop = cand.governed_by.token if cand.governed_by is not None else None
+        reporter = self._reporter(anchor)
+        reported_past = reporter is not None and reporter.tag_ in {"VBD", "VBN"}
+        mod: Modality = modality_of(anchor, lex, stop=stop, reported_past=reported_past)
+        negated = mod.negated or cand.negate
+        if cand.kind == "noun" and _noun_negated(cand.token, lex):
+            negated = True
+        modality = mod.modality
+        if cand.modality and modality == "asserted":
+            modality = cand.modality
+        if cand.governed_by is not None and cand.governed_by.kind != "noun":
+            gov_mod = modality_of(cand.governed_by.token, lex)
+            negated = negated or gov_mod.negated
+            if modality == "asserted":
+                modality = gov_mod.modality
+        if modality == "negate":
+            modality, negated = "asserted", True
+
+        event = cand.entry.event
+        pattern = f"{cand.kind}:{cand.key}"
+        primary_conf_bonus = 0.0
+        secondary: tuple[str, str] | None = None  # (event, modality) of the stated event
+        if cand.intent:
+            content_event = cand.content.entry.event if cand.content else ""
+            quad = _quad(content_event)
+            if content_event and quad in (3, 4) and content_event not in {"REQUEST", "ACCUSE"}:
+                event = "THREATEN"
+            elif content_event:
+                event = "AGREE" if cand.entry.event != "THREATEN" or quad in (1, 2) else event
+            pattern += f" intent<{content_event or '-'}>"
+            if modality == "asserted":
+                modality = "future"
+        elif cand.kind in {"verb", "light", "base"} and modality in {
+                "future", "hypothetical", "conditional"} and cand.governed_by is None:
+            decision = (reporter is not None and reporter.lemma_.lower() in lex.decision_verbs
+                        and any(a.lower_ == "would" for a in anchor.children if a.dep_ == "aux"))
+            quad = _quad(event)
+            if not decision and event not in {"AGREE", "THREATEN", "REQUEST", "ACCUSE",
+                                               "REJECT"}:
+                secondary = (event, modality)
+                if quad in (1, 2) and not negated:
+                    event = "AGREE"
+                elif quad in (1, 2) and negated:
+                    event, negated = "REJECT", False
+                elif quad in (3, 4) and not negated:
+                    event = "THREATEN"
+                else:
+                    secondary = None
+                if secondary is not None:
+                    pattern += f" future<{secondary[0]}>"
+
+        reporter_ref = reported_by
+        if reporter is not None:
+            said = finder.subjects(reporter)
+            if said:
+                reporter_ref = _ref(said[0])
+        # Pairs: compound subject without target -> reciprocal.
+        pairs: list[tuple[Arg, Arg | None]] = []
+        if targets:
+            for s in sources:
+                for t in targets:
+                    if s.key != t.key:
+                        pairs.append((s, t))
+        elif len(sources) >= 2:
+            pairs = [(a, b) for a, b in permutations(sources, 2) if a.code != b.code]
+            pattern += " reciprocal"
+        if not pairs:
+            pairs = [(s, None) for s in sources]
+        pairs = pairs[:MAX_EVENTS_PER_TRIGGER]
+
+        trig_tok = cand.token
+        trigger_text = trig_tok.text if cand.noun is None else f"{trig_tok.text} {cand.noun.text}"
+        evidence = Evidence(sentence=index, start=sent.start_char, end=sent.end_char,
+                            trigger=trigger_text, text=sent.text)
+        features = conf.Features(
+            weight=cand.entry.weight, kind=cand.kind, has_target=bool(targets),
+            depth=_clause_depth(trig_tok), governed=cand.governed_by is not None,
+            suppressed=cand.suppressed, pronoun_source=any(
+                s.via.endswith(":pron") for s in sources),
+            reciprocal=not targets and len(sources) >= 2, reported=reporter is not None,
+            negated=negated, modality=modality)
+        score = conf.confidence(features) + primary_conf_bonus
+        out: list[Event] = []
+        for s, t in pairs:
+            out.append(self._make_event(event, cand, s, t, evidence, day, precision, negated,
+                                        modality, reporter_ref, pattern, score))
+            if secondary is not None:
+                sec_event, sec_mod = secondary
+                out.append(self._make_event(sec_event, cand, s, t, evidence, day, precision,
+                                            mod.negated or cand.negate, sec_mod, reporter_ref,
+                                            f"{cand.kind}:{cand.key} stated-future",
+                                            max(0.05, score - 0.15), keep_codes=True))
+        return out
+
+    def _make_event(self, event: str, cand: Candidate, s: Arg, t: Arg | None,
+                    evidence: Evidence, day: date | None, precision: str, negated: bool,
+                    modality: str, reporter: ActorRef | None, pattern: str, score: float,
+                    keep_codes: bool = False) -> Event:
+        entry = cand.entry
+        same = event == entry.event
+        mode = entry.mode if same else None
+        cameo = entry.cameo if same else None
+        contexts = list(entry.contexts)
+        goldstein = plover_score = quad = None
+        try:
+            onto = _ontology()
+            if event:
+                if cameo is None:
+                    cameo = onto.plover_to_cameo(event, mode)
+                if mode and mode not in {m.name for m in onto.plover_types()[event].modes}:
+                    mode = None
+                plover_score = onto.plover_score(event, mode)
+                quad = onto.quad_class_of(event)
+            if cameo:
+                info = onto.cameo(cameo)
+                goldstein = info.goldstein
+                if not contexts:
+                    contexts = list(info.plover_context)
+                if quad is None:
+                    quad = info.quad_class
+        except (KeyError, ValueError, ImportError):
+            pass
+        return Event(
+            source=_ref(s), target=_ref(t) if t is not None else None, event=event,
+            evidence=evidence, date=day, date_precision=precision, mode=mode,
+            contexts=contexts, cameo=cameo, goldstein=goldstein, plover_score=plover_score,
+            quad_class=quad, negated=negated, modality=modality, confidence=round(score, 3),
+            reported_by=reporter, pattern=pattern)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _forms(word: str) -> list[str]:
+    forms = [word]
+    for suffix, add in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""),
+                        ("ed", "e"), ("es", ""), ("s", ""), ("d", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)] + add
+            forms.append(stem)
+            if len(stem) > 3 and stem[-1] == stem[-2]:  # "stopped" -> "stop"
+                forms.append(stem[:-1])
+    return forms
+
+
+def _source_fingerprint() -> str:
+    """Hash of the coder's own modules, so ``Coder.version`` changes when the code does."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in sorted(p.name for p in here.glob("*.py") if p.name != "pipeline.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _match_base(tok: Token, patterns: list[BasePattern]) -> BasePattern | None:
+    """Longest PETRARCH pattern whose words follow the verb, in order, within its phrase."""
+    words = [t for t in tok.subtree if t.i > tok.i][:25]
+    lowers = [(t.lower_, t.lemma_.lower()) for t in words]
+    best: BasePattern | None = None
+    for pattern in patterns:
+        if best is not None and pattern.words and len(pattern.words) <= len(best.words):
+            continue
+        if not pattern.words:
+            if best is None:
+                best = pattern
+            continue
+        pos = 0
+        ok = True
+        for alts in pattern.words:
+            while pos < len(lowers) and not (
+                    lowers[pos][0] in alts or lowers[pos][1] in alts
+                    or any(a.split()[-1] in lowers[pos] for a in alts if " " in a)):
+                pos += 1
+            if pos >= len(lowers):
+                ok = False
+                break
+            pos += 1
+        if ok and (best is None or len(pattern.words) > len(best.words)):
+            best = pattern
+    return best
+
+
+def _light_objects(tok: Token) -> list[Token]:
+    out: list[Token] = []
+    for child in tok.children:
+        if child.dep_ in {"dobj", "attr", "nsubjpass"}:
+            out.append(child)
+            for g in child.children:
+                if g.dep_ == "conj":
+                    out.append(g)
+                # "ten days of war games", "a series of air strikes"
+                if g.dep_ == "prep" and g.lower_ == "of":
+                    out.extend(p for p in g.children if p.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ in {"in", "into"} and tok.lemma_ in {
+                "engage", "participate", "join", "take"}:
+            out.extend(p for p in child.children if p.dep_ == "pobj")
+    return out
+
+
+def _complement(tok: Token, by_token: dict[int, Candidate],
+                nouns: dict[int, Candidate]) -> Candidate | None:
+    """The trigger inside ``tok``'s complement: xcomp/ccomp verb, "of"-gerund, object noun."""
+    for child in tok.children:
+        if child.dep_ in _COMPLEMENT_DEPS:
+            found = _first_trigger(child, by_token)
+            if found is not None:
+                return found
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in {"of", "for", "to", "from", "on", "against",
+                                                     "about", "over", "in"}:
+            for g in child.children:
+                if g.dep_ == "pcomp" and g.i in by_token:
+                    return by_token[g.i]
+                if g.dep_ == "pobj" and g.i in nouns:
+                    return nouns[g.i]
+                if g.dep_ == "pobj" and g.i in by_token:  # gerund parsed as pobj
+                    return by_token[g.i]
+        if child.dep_ in {"dobj"} and child.i in nouns:
+            return nouns[child.i]
+        if child.dep_ == "dobj":
+            # "rejected the proposal to resume inspections"
+            for g in child.children:
+                if g.dep_ in {"acl", "relcl"} and g.i in by_token and g.dep_ == "acl":
+                    return by_token[g.i]
+    return None
+
+
+def _first_trigger(tok: Token, by_token: dict[int, Candidate]) -> Candidate | None:
+    if tok.i in by_token:
+        return by_token[tok.i]
+    # Through non-trigger transparent/auxiliary layers: "agreed to begin talks".
+    for child in tok.children:
+        if child.dep_ in _COMPLEMENT_DEPS | {"conj"} and child.i in by_token:
+            return by_token[child.i]
+    for child in tok.children:
+        if child.dep_ in _COMPLEMENT_DEPS:
+            found = _first_trigger(child, by_token)
+            if found is not None:
+                return found
+    return None
+
+
+def _noun_negated(tok: Token, lex: Lexicon) -> bool:
+    return any(c.dep_ in {"det", "neg"} and c.lower_ in lex.negators for c in tok.children)
+
+
+def _clause_depth(tok: Token) -> int:
+    depth = 0
+    cur = tok
+    for _ in range(20):
+        if cur.head is cur:
+            break
+        if cur.dep_ in {"advcl", "relcl", "acl", "csubj"}:
+            depth += 1
+        cur = cur.head
+    return depth
+
+
+def _quad(event: str) -> int | None:
+    if not event:
+        return None
+    try:
+        return _ontology().quad_class_of(event)
+    except (KeyError, ValueError):
+        return None
+
+
+def _ref(arg: Arg | None) -> ActorRef | None:
+    if arg is None:
+        return None
+    actor = arg.mention.actor  # type: ignore[attr-defined]
+    if actor.how is None or actor.text is None:
+        actor = replace(actor, how=actor.how or arg.via, text=actor.text or arg.mention.text)  # type: ignore[attr-defined]
+    return actor
+
+
+def _unique_args(args: list[Arg]) -> list[Arg]:
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for a in args:
+        if a.key in seen:
+            continue
+        seen.add(a.key)
+        out.append(a)
+    return out
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    """One event per (source, target, type, modality, negated): keep the most confident."""
+    best: dict[tuple, Event] = {}
+    for e in events:
+        key = (e.source.code, e.target.code if e.target else None, e.event, e.modality,
+               e.negated)
+        if key not in best or e.confidence > best[key].confidence:
+            best[key] = e
+    return sorted(best.values(), key=lambda e: -e.confidence)
+
+
+__all__ = ["Coder", "PRONOUNS"]

@@ -1,0 +1,326 @@
+"""Actor registry, resolver, PETRARCH importer, users' files and the actors commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dyadwatch.actors import Resolver, get_registry
+from dyadwatch.actors.petrarch import read_actors, read_agents, split_code
+from dyadwatch.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "actors"
+PETRARCH = SHARED / "dictionaries" / "petrarch"
+UNITTEST = SHARED / "gold" / "petrarch-unittest"
+NGEC = SHARED / "gold" / "ngec-actor-tests" / "ngec_actor_test_cases.jsonl"
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="shared data not beside the checkout")
+
+
+@pytest.fixture(scope="session")
+def registry():
+    return get_registry()
+
+
+@pytest.fixture(scope="session")
+def user_registry():
+    return get_registry((str(FIXTURES / "people_roles.yaml"), str(FIXTURES / "malformed.actors.txt"),
+                         str(FIXTURES / "small.agents.txt")))
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from dyadwatch import nlp as dw_nlp
+
+    return dw_nlp.load()
+
+
+def best(registry, name, when=None):
+    found = registry.lookup(name, when)
+    assert found, f"nothing found for {name!r}"
+    return found[0]
+
+
+def resolve(nlp, registry, text, when=None, context=()):
+    return Resolver(registry).resolve(nlp(text), when, context_codes=context)
+
+
+# ----------------------------------------------------------------- registry lookups
+@pytest.mark.parametrize("name, code", [
+    ("United States", "USA"), ("U.S.", "USA"), ("USA", "USA"), ("America", "USA"),
+    ("UK", "GBR"), ("Britain", "GBR"), ("Kyiv", "UKR"), ("Kiev", "UKR"), ("DPRK", "PRK"),
+    ("Türkiye", "TUR"), ("Côte d'Ivoire", "CIV"), ("South Sudan", "SSD"),
+])
+def test_names_and_abbreviations(registry, name, code):
+    assert best(registry, name).code == code
+
+
+@pytest.mark.parametrize("name, code, sector, how", [
+    ("the Kremlin", "RUS", "GOV", "metonym"),
+    ("the Pentagon", "USA", "MIL", "metonym"),
+    ("the White House", "USA", "GOV", "metonym"),
+    ("State Department", "USA", "GOV", "metonym"),
+    ("Downing Street", "GBR", "GOV", "metonym"),
+    ("Moscow", "RUS", "GOV", "capital"),
+    ("Beijing", "CHN", "GOV", "capital"),
+    ("Tehran", "IRN", "GOV", "capital"),
+])
+def test_metonyms_stand_for_a_sector(registry, name, code, sector, how):
+    match = best(registry, name)
+    assert (match.code, match.sector, match.how) == (code, sector, how)
+
+
+def test_brussels_is_the_eu_before_belgium(registry):
+    codes = [m.code for m in registry.lookup("Brussels")]
+    assert codes[0] == "EU" and "BEL" in codes
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Russian", "RUS"), ("Ukrainian", "UKR"), ("American", "USA"), ("British", "GBR"),
+    ("Belarusian", "BLR"), ("Emirati", "ARE"),
+])
+def test_demonyms(registry, name, code):
+    match = best(registry, name)
+    assert (match.code, match.how) == (code, "demonym")
+
+
+@pytest.mark.parametrize("phrase, code, sector", [
+    ("Russian lawmakers", "RUS", "LEG"),
+    ("Chinese troops", "CHN", "MIL"),
+    ("Iranian diplomats", "IRN", "GOV"),
+    ("Ukrainian police", "UKR", "COP"),
+    ("Syrian rebels", "SYR", "REB"),
+    ("an opposition lawmaker", "", "LEG"),
+    ("Kyiv police", "UKR", "COP"),
+])
+def test_sector_words_combine_with_countries(registry, phrase, code, sector):
+    match = best(registry, phrase)
+    assert (match.code, match.sector) == (code, sector)
+
+
+@pytest.mark.parametrize("name, code", [
+    ("NATO", "NATO"), ("the European Union", "EU"), ("UN Security Council", "UNSC"),
+    ("IAEA", "IAEA"), ("BRICS", "BRICS"), ("Arab League", "ARL"), ("European Commission", "EUCOM"),
+])
+def test_organisations(registry, name, code):
+    match = best(registry, name)
+    assert match.code == code and match.kind == "org"
+
+
+def test_unknown_names_give_nothing(registry):
+    assert registry.lookup("Zorblax Quennington") == []
+    assert registry.lookup("") == []
+
+
+# ------------------------------------------------------------------- dated roles
+def test_dated_roles_follow_changes_of_office(user_registry):
+    person = "Arvid Testerson"
+    assert best(user_registry, person, date(2005, 1, 1)).sector == "LEG"
+    minister = best(user_registry, person, date(2012, 1, 1))
+    assert (minister.code, minister.sector, minister.office) == ("NOR", "GOV", "foreign-minister")
+    president = best(user_registry, "Testerson", date(2016, 1, 1))
+    assert president.office == "president" and president.person == person
+    former = best(user_registry, person, date(2021, 1, 1))
+    assert former.sector == "ELI" and former.role.startswith("former")
+
+
+def test_bare_title_resolves_to_the_office_holder_of_the_day(user_registry):
+    assert best(user_registry, "Norwegian president", date(2017, 1, 1)).person == "Arvid Testerson"
+    assert best(user_registry, "Norway's president", date(2023, 1, 1)).person == "Brita Examplesen"
+
+
+def test_putin_as_prime_minister_then_president(registry):
+    assert best(registry, "Vladimir Putin", date(2009, 1, 1)).office == "prime-minister"
+    assert best(registry, "Vladimir Putin", date(2022, 3, 1)).office == "president"
+
+
+# ----------------------------------------------------------------- the resolver
+def test_possessives_and_modifiers(nlp, user_registry):
+    mentions = resolve(nlp, user_registry, "Norway's foreign minister met the U.S. envoy in Oslo.",
+                       date(2012, 5, 1))
+    first, second = mentions[0], mentions[1]
+    assert first.text == "Norway's foreign minister"
+    assert (first.actor.code, first.actor.sector, first.actor.how) == ("NOR", "GOV", "title")
+    assert first.actor.person == "Arvid Testerson"
+    assert (second.actor.code, second.actor.sector, second.actor.how) == ("USA", "GOV", "title")
+    assert mentions[-1].actor.how == "place"  # "in Oslo" is where, not who
+
+
+def test_demonym_title_and_person_are_one_mention(nlp, registry):
+    mentions = resolve(nlp, registry, "Ukrainian President Volodymyr Zelensky spoke on Monday.",
+                       date(2023, 1, 1))
+    assert len(mentions) == 1
+    actor = mentions[0].actor
+    assert (actor.code, actor.sector, actor.person, actor.how) == ("UKR", "GOV", "Volodymyr Zelensky",
+                                                                   "person")
+    assert mentions[0].text == "Ukrainian President Volodymyr Zelensky"
+
+
+def test_compound_actors(nlp, registry):
+    mentions = resolve(nlp, registry, "Russia, China and Iran condemned the strikes.")
+    assert [m.actor.code for m in mentions] == ["RUS", "CHN", "IRN"]
+    assert [m.text for m in mentions] == ["Russia", "China", "Iran"]
+
+
+def test_shared_sector_noun(nlp, registry):
+    mentions = resolve(nlp, registry, "Ukrainian forces struck Russian and Belarusian soldiers.")
+    assert [(m.actor.code, m.actor.sector) for m in mentions] == [
+        ("UKR", "MIL"), ("RUS", "MIL"), ("BLR", "MIL")]
+
+
+def test_context_for_bare_titles_counterparts_and_both_sides(nlp, registry):
+    text = "The president told his Russian counterpart that both sides must keep talking."
+    mentions = resolve(nlp, registry, text, date(2021, 6, 1), context=("USA", "RUS"))
+    president = mentions[0].actor
+    assert (president.code, president.sector, president.how) == ("USA", "GOV", "context")
+    counterpart = mentions[1].actor
+    assert (counterpart.code, counterpart.sector) == ("RUS", "GOV")
+    assert [(m.text, m.actor.code) for m in mentions[2:]] == [("both sides", "USA"),
+                                                              ("both sides", "RUS")]
+    # Without context, a bare title names nobody.
+    assert resolve(nlp, registry, "The president spoke.") == []
+
+
+def test_mentions_keep_spans(nlp, registry):
+    doc = nlp("Yesterday the Kremlin rejected a Pentagon report.")
+    for mention in Resolver(registry).resolve(doc):
+        assert doc.text[mention.start_char:mention.end_char] == mention.text
+        assert doc[mention.start:mention.end].text == mention.text
+        assert (mention.actor.start, mention.actor.end) == (mention.start_char, mention.end_char)
+    assert [(m.actor.code, m.actor.sector) for m in Resolver(registry).resolve(doc)] == [
+        ("RUS", "GOV"), ("USA", "MIL")]
+
+
+def test_part_of_a_longer_name_is_not_a_match(registry):
+    # "Sabah" is a Malaysian state; here it ends an unknown person's name.
+    assert all(m.code != "MYS" for m in registry.lookup("Nawaf Al-Ahmad Al-Jaber Al-Sabah"))
+
+
+def test_scan_finds_codes_without_parsing(registry):
+    codes = registry.scan("The Kremlin said Washington and NATO were to blame; met in Geneva.")
+    assert {"RUS", "USA", "NATO"} <= codes
+    assert "CHE" not in codes  # Geneva is only where they met
+    assert registry.scan("Nothing to see here.") == set()
+
+
+# ----------------------------------------------------------- PETRARCH dictionaries
+@needs_shared
+@pytest.mark.parametrize("path", sorted(PETRARCH.glob("Phoenix.*.actors.txt"))
+                         + [UNITTEST / "PETR.Validate.actors.txt"], ids=lambda p: p.name)
+def test_petrarch_actor_dictionaries_load(path):
+    actors, problems = read_actors(path)
+    assert len(actors) > 100
+    assert len(problems) < 0.01 * len(actors)
+    assert all(p.path == str(path) and p.line > 0 for p in problems)
+
+
+@needs_shared
+def test_phoenix_dates_and_codes():
+    actors, problems = read_actors(PETRARCH / "Phoenix.Countries.actors.txt")
+    putin = next(a for a in actors if a.name == "VLADIMIR PUTIN")
+    assert "PUTIN" in putin.synonyms
+    assert any(c.code == "RUS" and c.sector == "GOV" and c.start == date(2008, 5, 8) and c.end is None
+               for c in putin.codes)
+    # Phoenix writes one bad date on line 2039 ("9008223"): reported with file and line.
+    assert any(p.line == 2039 and "9008223" in p.problem for p in problems)
+
+
+@needs_shared
+def test_validate_suite_dated_codes():
+    actors, _ = read_actors(UNITTEST / "PETR.Validate.actors.txt")
+    dated = [c for a in actors for c in a.codes if c.start or c.end]
+    assert any(c.code == "HOB" and c.end == date(1995, 6, 1) and c.start is None for c in dated)
+    assert any(c.sector == "REB" and c.start == date(1999, 8, 16) for c in dated)
+
+
+@needs_shared
+@pytest.mark.parametrize("path", [PETRARCH / "Phoenix.agents.txt", UNITTEST / "PETR.Validate.agents.txt"],
+                         ids=lambda p: p.name)
+def test_petrarch_agent_dictionaries_load(path):
+    agents, problems = read_agents(path)
+    assert len(agents) > 50 and len(problems) <= 2
+    phrases = {a.phrase: a.sectors for a in agents}
+    assert phrases.get("POLICE", ("COP",))[0] == "COP"
+
+
+def test_split_code():
+    assert split_code("USAGOV") == ("USA", "GOV", ("GOV",))
+    assert split_code("IGOUNOIAE") == ("UN", "IGO", ("IGO",))
+    assert split_code("POL") == ("POL", None, ())
+    assert split_code("~MILSPY") == ("", "MIL", ("MIL", "SPY"))
+
+
+def test_malformed_lines_are_reported_and_skipped():
+    path = FIXTURES / "malformed.actors.txt"
+    actors, problems = read_actors(path)
+    assert [p.line for p in problems] == [5, 7, 9]
+    assert all(str(path) in str(p) for p in problems)
+    bob = next(a for a in actors if a.name == "TESTIA MINISTER BOB")
+    assert [(c.code, c.sector, c.start) for c in bob.codes] == [("GDR", "GOV", date(1995, 1, 1))]
+    assert [a.name for a in actors][-1] == "MORDORIA"
+    agents, agent_problems = read_agents(FIXTURES / "small.agents.txt")
+    assert [p.line for p in agent_problems] == [4]
+    assert {a.phrase for a in agents} == {"WATCHMAN", "WATCHMEN", "BEEKEEPER", "BEEKEEPERS"}
+
+
+# ------------------------------------------------------------------ users' files
+def test_users_files_join_the_registry(user_registry):
+    assert best(user_registry, "Gondorian").code == "GDR"
+    assert best(user_registry, "Bob Testia", date(2000, 1, 1)).sector == "GOV"
+    assert best(user_registry, "NTC").code == "NORDCO"
+    assert (best(user_registry, "Fjordwatch").code, best(user_registry, "Fjordwatch").sector) == (
+        "NOR", "SPY")
+    assert best(user_registry, "Norwegian beekeepers").sector == "AGR"
+    assert best(user_registry, "watchmen").sector == "GRD"
+    assert {p.line for p in user_registry.problems if "malformed" in p.path} == {5, 7, 9}
+
+
+def test_missing_user_file_is_a_problem_not_a_crash(tmp_path):
+    registry = get_registry((str(tmp_path / "nope.yaml"),))
+    assert any("no such file" in p.problem for p in registry.problems)
+    assert best(registry, "Russia").code == "RUS"
+
+
+# --------------------------------------------------------------------- commands
+def test_actors_lookup_json():
+    result = CliRunner().invoke(main, ["actors", "lookup", "Russia's foreign minister",
+                                       "--date", "2020-05-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows[0]["code"] == "RUS" and rows[0]["sector"] == "GOV"
+    assert {"code", "name", "sector", "role"} <= rows[0].keys()
+    empty = CliRunner().invoke(main, ["actors", "lookup", "Zorblax Quennington", "--format", "json"])
+    assert empty.exit_code == 0 and json.loads(empty.output) == []
+
+
+def test_actors_lookup_with_users_file_and_bad_date():
+    result = CliRunner().invoke(main, ["actors", "lookup", "Testerson", "--date", "2012-01-01",
+                                       "--format", "json", "--actors",
+                                       str(FIXTURES / "people_roles.yaml")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["office"] == "foreign-minister"
+    bad = CliRunner().invoke(main, ["actors", "lookup", "Putin", "--date", "yesterday"])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_actors_list_country():
+    result = CliRunner().invoke(main, ["actors", "list", "--country", "RUS", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert any(r["name"] == "Kremlin" and r["sector"] == "GOV" for r in rows)
+
+
+@needs_shared
+def test_eval_actors_on_ngec_cases():
+    result = CliRunner().invoke(main, ["eval", "actors", str(NGEC), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["cases"] > 300
+    assert scores["skipped"]["wikipedia"] > 0
+    assert scores["country_accuracy"] >= 0.85
+    assert 0 < scores["sector_accuracy"] <= 1
