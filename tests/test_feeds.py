@@ -253,7 +253,7 @@ def test_watch_stops_cleanly_on_sigint(server, db_path, store):
         if "next poll in" in line or time.monotonic() > deadline:
             break
     process.send_signal(signal.SIGINT)
-    rest, _ = process.communicate(timeout=20)
+    _, rest = process.communicate(timeout=20)
     assert process.returncode == 0
     assert "stopped" in rest and "Traceback" not in rest
     assert any("poll done" in line for line in lines)

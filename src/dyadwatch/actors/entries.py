@@ -47,7 +47,7 @@ def name_skeleton(name: str) -> str:
         joined = joined.replace(old, new)
     joined = re.sub(r"[aeiouy]", "", joined)
     joined = re.sub(r"(.)\1+", r"\1", joined)
-    return joined if len(joined) >= 6 else ""
+    return joined if len(joined) >= 5 else ""
 
 
 def strip_accents(text: str) -> str:

@@ -143,6 +143,10 @@ def compose(registry: Registry, group: _Group, when: date | None, *, former: boo
     title = group.sector if group.sector is not None and group.sector.kind == "title" else None
     if group.person is not None:
         match = registry.match_for(group.person, when, score=group.person.weight)
+        if title is not None and match.sector == "ELI" and not former:
+            # "President X" in the text outranks a dictionary that thinks X left office.
+            match = _replace(match, sector=title.sector, sectors=title.sectors,
+                             role=_title_text(title), office=title.office)
     elif group.place is not None:
         base = registry.match_for(group.place, when, score=group.place.weight)
         match = base

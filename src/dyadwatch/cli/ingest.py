@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from dyadwatch.cli.common import db_option, dumps, err_console, open_store, progress, warn
-from dyadwatch.ingest import IngestSummary, ReadError, ReadOptions, ReadWarning, ingest_paths
 from dyadwatch.ingest.dates import DateError, parse_published
+from dyadwatch.ingest.errors import ReadError, ReadWarning
+
+if TYPE_CHECKING:
+    from dyadwatch.ingest.pipeline import IngestSummary
 
 
 def _parse_date_option(_ctx, _param, value: str | None) -> datetime | None:
@@ -35,6 +39,10 @@ def tell_problem(problem: ReadError) -> None:
 def run_ingest(paths: tuple[str, ...], *, published: datetime | None, source: str | None,
                max_bytes: int, quiet: bool) -> IngestSummary:
     """Ingest paths and URLs into the current store; shared with `dyadwatch run`."""
+    # Imported here so that `dyadwatch --help` does not wait for spaCy and datasketch.
+    from dyadwatch.ingest.files import ReadOptions
+    from dyadwatch.ingest.pipeline import ingest_paths
+
     store = open_store()
     files = tuple(p for p in paths if not _is_url(p))
     urls = tuple(p for p in paths if _is_url(p))

@@ -66,36 +66,51 @@ class ArgumentFinder:
 
     # -- noun phrases ---------------------------------------------------------------------
     def np_actors(self, head: Token, via: str, exclude: set[tuple[int, int, str]] | None = None,
-                  ) -> list[Arg]:
-        """Actors a noun phrase names: head and modifiers first, then of/from phrases."""
+                  *, places: bool = False) -> list[Arg]:
+        """Actors a noun phrase names.
+
+        Tiers, first non-empty wins: the head, its modifiers and coordinated heads
+        ("Russian forces", "India and France"); then "of/from" phrases ("the networks of
+        U.S. agencies"); then, with ``places``, "in/near PLACE" ("demonstrators in Baghdad"
+        are Iraqi).  An apposition counts only when the head names no actor.
+        """
         if head.lower_ in PRONOUNS and head.i not in self.by_token:
             return [Arg(m, via + ":pron") for m in self.resolve_pronoun(head, exclude or set())]
-        tiers: tuple[list[Arg], list[Arg]] = ([], [])
+        tiers: tuple[list[Arg], list[Arg], list[Arg], list[Arg]] = ([], [], [], [])
         seen: set[int] = set()
 
-        def walk(tok: Token, tier: int, depth: int) -> None:
+        def walk(tok: Token, tier: int, depth: int, tag: str) -> None:
             if depth > 6:
                 return
             for m in self.by_token.get(tok.i, ()):
                 if id(m) not in seen:
                     seen.add(id(m))
-                    tiers[tier].append(Arg(m, via))
+                    tiers[tier].append(Arg(m, via + tag))
             for child in tok.children:
                 dep = child.dep_
                 if dep in _CLAUSE_DEPS:
                     continue
                 if dep == "prep":
-                    if child.lower_ in {"of", "from"} and depth < 3:
-                        for g in child.children:
-                            if g.dep_ == "pobj":
-                                walk(g, 1, depth + 1)
+                    word = child.lower_
+                    if word in {"of", "from"} and depth < 3:
+                        nxt = 1
+                    elif places and word in {"in", "near", "inside"} and depth < 3:
+                        nxt = 2
+                    else:
+                        continue
+                    for g in child.children:
+                        if g.dep_ == "pobj":
+                            walk(g, max(tier, nxt), depth + 1, tag)
                     continue
                 if dep in {"poss"} and child.lower_ in PRONOUNS and child.i not in self.by_token:
                     continue
-                walk(child, tier, depth + 1)
+                if dep == "appos":
+                    walk(child, 3, depth + 1, tag)
+                    continue
+                walk(child, tier, depth + 1, ":conj" if dep == "conj" else tag)
 
-        walk(head, 0, 0)
-        out = tiers[0] or tiers[1]
+        walk(head, 0, 0, "")
+        out = next((t for t in tiers if t), [])
         if exclude:
             out = [a for a in out if a.key not in exclude]
         return out
@@ -168,12 +183,17 @@ class ArgumentFinder:
         found = self.np_actors(head, via, exclude=source_keys)
         if found:
             return found
-        # "flights to Russia", "aid for Ukraine": the object's own prepositional target.
+        # "flights to Russia", "aid for Ukraine", "an admission by Moscow": the object's own
+        # prepositional target.
         for child in head.children:
-            if child.dep_ == "prep" and child.lower_ in self.lex.target_preps:
+            if child.dep_ == "prep" and (child.lower_ in self.lex.target_preps
+                                         or child.lower_ == "by"):
                 for g in child.children:
                     if g.dep_ == "pobj":
                         found += self.np_actors(g, via + ":" + child.lower_, exclude=source_keys)
+        if found:
+            return found
+        found = self.np_actors(head, via, exclude=source_keys, places=True)
         if found:
             return found
         # "its diplomats": a possessive pronoun names someone other than the doer.
@@ -194,12 +214,12 @@ class ArgumentFinder:
             if child.dep_ == "agent":
                 for g in child.children:
                     if g.dep_ == "pobj":
-                        return self.np_actors(g, "agent")
+                        return self.np_actors(g, "agent", places=True)
             if child.dep_ == "nsubjpass":
                 passive = True
         for child in verb.children:
             if child.dep_ in {"nsubj", "csubj"}:
-                return self.np_actors(child, "subject")
+                return self.np_actors(child, "subject", places=True)
         if passive:
             return []
         head = verb.head

@@ -63,6 +63,7 @@ class Candidate:
     modality: str | None = None
     intent: bool = False
     reporter: Token | None = None
+    obligation: Token | None = None  # the clause an obligation request is about
     event: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -201,10 +202,15 @@ class Coder:
     def _verb_entry(self, tok: Token) -> tuple[str, Entry, str] | None:
         lex = self.lexicon
         lemma = tok.lemma_.lower()
+        if tok.pos_ == "ADJ":
+            # "is opposed to": the participle's verb lemma.
+            lemma = next((f for f in _forms(tok.lower_) if f in lex.verbs), lemma)
         if lemma in lex.reporting_verbs and lemma not in lex.verbs:
             return None
         words = [c for c in tok.children if c.dep_ in {"prt", "prep"}]
         objects = [c for c in tok.children if c.dep_ in {"dobj", "attr"}]
+        # "violated the ceasefire agreement": the object's compound counts too.
+        objects += [g for o in list(objects) for g in o.children if g.dep_ == "compound"]
         entry: Entry | None = None
         key = ""
         for c in words + objects:
@@ -267,15 +273,17 @@ class Coder:
         consumed: set[int] = set()
         for tok in sent:
             is_verb = tok.pos_ == "VERB" or (tok.tag_.startswith("VB") and tok.pos_ != "AUX") or (
-                tok.pos_ == "ADJ" and tok.dep_ in {"acomp", "amod"} and tok.tag_ == "VBN")
-            if not is_verb:
-                continue
+                tok.pos_ == "ADJ" and tok.dep_ == "acomp")
+            if not is_verb or tok.dep_ in {"prep", "amod", "compound"}:
+                continue  # "according to", "the planned loan"
             lemma = tok.lemma_.lower()
             verb_found = self._verb_entry(tok)
             # Light verb + event noun: "held talks", "imposed sanctions", "launched 10 days
             # of war games".  Verb entries keyed on this object ("strike a deal") win.
             if lemma in lex.light_verbs or lemma in lex.reporting_verbs:
-                if not (verb_found and " +" in verb_found[0]):
+                # Verb entries keyed on a particle or this object ("called off a strike",
+                # "struck a deal") beat the light-verb reading.
+                if not (verb_found and verb_found[2] == "verb" and " " in verb_found[0]):
                     for obj in _light_objects(tok):
                         if obj.i in nouns and obj.i not in consumed:
                             key, entry = nouns[obj.i]
@@ -287,6 +295,18 @@ class Coder:
             if verb_found is not None:
                 key, entry, kind = verb_found
                 candidates.append(Candidate(tok, entry, key, kind))
+        # "Russia said Sudan must return the helicopter": a request by the speaker.
+        for tok in sent:
+            if tok.lemma_.lower() not in lex.reporting_verbs or lex.obligation_entry is None:
+                continue
+            for clause in tok.children:
+                if clause.dep_ == "ccomp" and any(
+                        a.dep_ == "aux" and a.lower_ in lex.obligation_aux
+                        for a in clause.children):
+                    candidates.append(Candidate(tok, lex.obligation_entry,
+                                                f"{tok.lemma_.lower()}+{clause.lower_}+must",
+                                                "verb", obligation=clause))
+                    break
         noun_entries = {i: e for i, (_, e) in nouns.items()}
         for i, (key, entry) in nouns.items():
             if i in consumed:

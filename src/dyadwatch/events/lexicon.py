@@ -79,9 +79,18 @@ class Lexicon:
     place_target_events: set[str] = field(default_factory=set)
     transparent_verbs: dict[str, str | None] = field(default_factory=dict)
     decision_verbs: set[str] = field(default_factory=set)
+    obligation_aux: set[str] = field(default_factory=set)
+    statement_nouns: set[str] = field(default_factory=set)
     irregular_forms: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     fingerprint: str = ""
+
+    @property
+    def obligation_entry(self) -> Entry | None:
+        if not self.obligation_aux:
+            return None
+        return Entry(event="REQUEST", cameo="100", complement="governor", weight=0.75,
+                     where="triggers.yaml:obligation_aux")
 
     @property
     def trigger_words(self) -> set[str]:
@@ -225,7 +234,9 @@ class LexiconBuilder:
                                 ("future_aux", lex.future_aux),
                                 ("hypothetical_aux", lex.hypothetical_aux),
                                 ("conditional_marks", lex.conditional_marks),
-                                ("decision_verbs", lex.decision_verbs)):
+                                ("decision_verbs", lex.decision_verbs),
+                                ("obligation_aux", lex.obligation_aux),
+                                ("statement_nouns", lex.statement_nouns)):
             values = data.get(section)
             if values is None:
                 continue
@@ -269,7 +280,8 @@ class LexiconBuilder:
         unknown = set(data) - {"defaults", "verbs", "nouns", "reporting_verbs", "light_verbs",
                                "intent_adjectives", "future_nouns", "negators", "future_aux",
                                "hypothetical_aux", "conditional_marks", "__line__",
-                               "transparent_verbs", "decision_verbs", "irregular_forms"}
+                               "transparent_verbs", "decision_verbs", "irregular_forms",
+                               "obligation_aux", "statement_nouns"}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 

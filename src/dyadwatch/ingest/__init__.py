@@ -8,8 +8,26 @@
 - ``pipeline``: storing documents and their sentences
 """
 
-from dyadwatch.ingest.errors import ReadError, ReadWarning
-from dyadwatch.ingest.files import ReadOptions
-from dyadwatch.ingest.pipeline import IngestSummary, ingest_paths, store_documents
+from __future__ import annotations
 
-__all__ = ["IngestSummary", "ReadError", "ReadOptions", "ReadWarning", "ingest_paths", "store_documents"]
+import importlib
+from typing import Any
+
+# Names re-exported lazily, so that importing a light module of this package (dates,
+# errors) does not load spaCy and datasketch.
+_EXPORTS = {
+    "ReadError": "dyadwatch.ingest.errors",
+    "ReadWarning": "dyadwatch.ingest.errors",
+    "ReadOptions": "dyadwatch.ingest.files",
+    "IngestSummary": "dyadwatch.ingest.pipeline",
+    "ingest_paths": "dyadwatch.ingest.pipeline",
+    "store_documents": "dyadwatch.ingest.pipeline",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'dyadwatch.ingest' has no attribute {name!r}")
