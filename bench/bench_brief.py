@@ -30,8 +30,7 @@ EVENT_TYPES = [  # (event, quad, goldstein)
     ("AID", 2, 7.0), ("REQUEST", 3, -2.0), ("ACCUSE", 3, -2.0), ("REJECT", 3, -4.0),
     ("THREATEN", 3, -4.4), ("SANCTION", 4, -8.0), ("COERCE", 4, -7.0), ("ASSAULT", 4, -10.0),
 ]  # fmt: skip
-WORDS = ("talks sanctions treaty missiles embassy delegation summit border ministers agreement "
-         "security exports energy troops diplomats statement meeting envoy").split()  # fmt: skip
+WORDS = ["talks", "sanctions", "treaty", "missiles", "embassy", "delegation", "summit", "border", "ministers", "agreement", "security", "exports", "energy", "troops", "diplomats", "statement", "meeting", "envoy"]  # fmt: skip
 START = date(2020, 1, 1)
 DAYS = 5 * 365
 N_DOCS, SENTENCES_PER_DOC = 4000, 25

@@ -67,7 +67,7 @@ def build(path: Path, n_events: int, dyad_share: float, n_documents: int) -> Non
     with store.engine.begin() as conn:
         raw = conn.connection.driver_connection
         batch = []
-        for i in range(n_events):
+        for _ in range(n_events):
             if rnd.random() < dyad_share:
                 source, target = ("USA", "RUS") if rnd.random() < 0.5 else ("RUS", "USA")
             else:
@@ -129,18 +129,20 @@ def main() -> None:
 
     store = Store(str(path))
     result = dyad_series(store, "USA", "RUS", freq=args.freq)  # warm-up: page cache, imports
-    timings = []
+    timings, cpu = [], []
     for _ in range(args.runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         result = dyad_series(store, "USA", "RUS", freq=args.freq)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     print(
         f"dyad_series USA-RUS freq={args.freq} over {args.events:,} events "
         f"({result['totals']['events']:,} counted in the dyad, {len(result['periods'])} periods, "
         f"{len(result['change_points'])} change points, index basis {result['index']['basis']}): "
         f"median {statistics.median(timings):.0f} ms, min {min(timings):.0f}, max {max(timings):.0f} "
-        f"over {args.runs} runs"
+        f"over {args.runs} runs (CPU time median {statistics.median(cpu):.0f} ms)"
     )
+    print(f"load average {os.getloadavg()[0]:.1f} (wall times grow on a busy machine)")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"SQLite {__import__('sqlite3').sqlite_version}")
 

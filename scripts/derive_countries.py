@@ -37,6 +37,8 @@ OLD_CODES = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "SUN": "RUS
              "YUG": "SRB", "SCG": "SRB", "FRY": "SRB", "CSK": "CZE", "DDR": "DEU", "SRP": "BIH",
              "BUR": "MMR", "UAR": "EGY"}
 ORG_IDS = set(IGO_CODES.values())
+#: CAMEO's transnational non-state codes, kept as actor codes (the gold files use them).
+NON_STATE = {"IMG": "IMG", "NGO": "NGO", "NGM": "NGO"}
 #: Codes in countries.csv that are organisations or breakaway regions, not states.
 NOT_STATES = {"EUR", "UNO"}
 
@@ -87,6 +89,8 @@ def derive_countries() -> list[dict]:
                              "aliases": names,
                              "demonyms": [d for d in demonyms if d not in names],
                              "capitals": [], "places": []}
+    extra_places = {key[:3]: value for key, value in overlay.items() if key.endswith("_places")}
+    overlay = {key: value for key, value in overlay.items() if not key.endswith("_places")}
     for code, extra in overlay.items():
         record = records.setdefault(code, {"code": code, "name": extra.get("name", code),
                                            "kind": extra.get("kind", "territory"), "aliases": [],
@@ -97,6 +101,8 @@ def derive_countries() -> list[dict]:
                     record[key].append(value)
         for region in extra.get("breakaway") or []:
             breakaway.append({"code": code, **region})
+    for code, places in extra_places.items():
+        records[code]["places"].extend(places)
     actors, problems = read_actors(SHARED / "petrarch" / "Phoenix.Countries.actors.txt")
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
@@ -141,7 +147,8 @@ def derive_phoenix_actors(country_codes: set[str], country_names: dict[str, str]
             roles = []
             for c in codes:
                 code = OLD_CODES.get(c.code, c.code)
-                if code not in country_codes and code not in ORG_IDS:
+                code = NON_STATE.get(code, code)
+                if code not in country_codes and code not in ORG_IDS and code not in NON_STATE.values():
                     # Phoenix's regional and non-state codes (IMG, MEA, SAS, KKL, ...) name
                     # no state: keep the sector, drop the code.
                     code = ""

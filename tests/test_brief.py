@@ -257,6 +257,13 @@ def test_quote_trimmed_only_at_clause_boundaries() -> None:
     assert quote.startswith("officials said")
 
 
+def test_quote_drops_a_wire_dateline_only() -> None:
+    line = "WASHINGTON, March 3, 2022 — The United States imposed sweeping sanctions on Russian banks."
+    assert trim_quote(line) == "The United States imposed sweeping sanctions on Russian banks."
+    plain = "NATO - the alliance - said it would meet."
+    assert trim_quote(plain) == plain
+
+
 def test_unknown_code_suggests_close_ones(store: Store) -> None:
     with pytest.raises(BriefError, match="RUS"):
         build_brief(store, "USA", "RUZ")
@@ -358,3 +365,38 @@ def test_cli_brief_and_verify(store: Store, tmp_path: Path) -> None:
     assert "not found verbatim" in bad.output
     unknown = runner.invoke(main, ["--db", db, "brief", "--dyad", "USA-RUZ", "--no-code"])
     assert unknown.exit_code != 0 and "RUS" in unknown.output
+
+
+RUN_TEXTS = {
+    "sanctions.txt": ("US imposes sanctions on Russian banks\n\n"
+                      "The United States imposed sweeping sanctions on Russia's largest banks on Monday.\n\n"
+                      "Russia condemned the sanctions and accused Washington of economic warfare.\n"),
+    "talks.txt": ("Lavrov and Rubio meet in Geneva\n\n"
+                  "Russian Foreign Minister Sergei Lavrov met U.S. Secretary of State Marco Rubio in Geneva on Tuesday.\n\n"
+                  "The New START treaty expires on February 5, 2026, and the two sides discussed what will follow it.\n"),
+    "weather.txt": "Rain expected\n\nHeavy rain is expected across the region this weekend.\n",
+}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_run_ingests_codes_and_briefs_text_files(tmp_path: Path) -> None:
+    for name, text in RUN_TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    db, out = str(tmp_path / "run.db"), tmp_path / "run.json"
+    runner = CliRunner()
+    result = runner.invoke(main, [
+        "--db", db, "run", *(str(tmp_path / n) for n in RUN_TEXTS), "--dyad", "USA-RUS",
+        "--published", "2025-12-01", "--until", "2025-12-31", "--format", "json", "-o", str(out), "-q",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert data["assessment"]["events"] >= 2
+    cited_refs = {c["ref"] for c in _all_citations(data)}
+    assert any(ref.endswith("sanctions.txt") for ref in cited_refs)
+    assert not any(ref.endswith("weather.txt") for ref in cited_refs)
+    assert any("sanctions" in p["text"] for s in data["sections"] for p in s["key_points"])
+    start = [w for w in data["watch"] if w["due"] == "2026-02-05"]
+    assert start and "New START" in start[0]["text"]
+    # The saved briefing passes the stand-alone check against the same store.
+    check_result = runner.invoke(main, ["--db", db, "verify-brief", str(out)])
+    assert check_result.exit_code == 0, check_result.output

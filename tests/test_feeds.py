@@ -20,8 +20,9 @@ from dyadwatch.store import feeds as feed_store
 from dyadwatch.store.schema import documents
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "web"))
-from conftest import jsonl  # noqa: E402
 from fixture_server import SITE, FixtureServer  # noqa: E402
+
+from conftest import jsonl  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 GONE = "/gone/drone-incursion.html"
@@ -238,7 +239,14 @@ def test_watch_without_feeds_says_what_to_do(cli):
     assert result.exit_code != 0 and "feeds add" in result.output + result.stderr
 
 
-def test_watch_stops_cleanly_on_sigint(server, db_path, store):
+def test_watch_once_fails_when_no_feed_can_be_read(server, cli):
+    cli("feeds", "add", server.url("/bad/404"))
+    result = cli("watch", "--once", "--per-host-delay", "0", "--retries", "0")
+    assert result.exit_code == 1 and "error: HTTP 404" in result.stderr
+
+
+def test_watch_stops_cleanly_on_ctrl_c(server, db_path, store):
+    # SIGTERM (systemd's stop) goes to the same handler as SIGINT; one subprocess is enough.
     with store.begin() as conn:
         feed_store.add_feed(conn, server.url("/feeds/official.atom"), "Official")
     env = {**os.environ, "DYADWATCH_DB": str(db_path)}
@@ -257,3 +265,24 @@ def test_watch_stops_cleanly_on_sigint(server, db_path, store):
     assert process.returncode == 0
     assert "stopped" in rest and "Traceback" not in rest
     assert any("poll done" in line for line in lines)
+
+
+def test_a_long_feed_is_read_over_several_polls(server, store):
+    add_feeds(store, server, "/feeds/world.xml")
+    with Fetcher(fast()) as fetcher:
+        reports = [poll_feeds(store, fetcher, max_new=2).feeds[0] for _ in range(4)]
+    assert [r.deferred for r in reports] == [3, 1, 0, 0]
+    assert "3 left for the next poll" in reports[0].line()
+    assert [r.status for r in reports] == ["ok", "ok", "ok", "not-modified"]
+    assert len(stored(store)) == 5
+    assert server.hits["/news/2025/03/04/lavrov-rubio-riyadh.html"] == 1
+
+
+def test_a_site_given_instead_of_its_feed_gets_the_feed_named(server, store):
+    add_feeds(store, server, "/")
+    lines: list[str] = []
+    with Fetcher(fast()) as fetcher:
+        poll = poll_feeds(store, fetcher, on_problem=lambda p: lines.append(str(p)))
+    assert poll.feeds[0].status == "error"
+    assert lines == [f"{server.url('/')}: not an RSS or Atom feed (Content-Type: text/html); "
+                     f"the page links to the feed {server.url('/feeds/world.xml')}"]

@@ -35,6 +35,8 @@ class RecordingCoder(Coder):
     """The real coder, noting the sentences and context codes it is given."""
 
     def code_doc(self, doc, when, *, context_codes=(), reported_by=None) -> list[Event]:
+        if doc.text == pipeline.WARM_UP_TEXT:
+            return super().code_doc(doc, when, context_codes=context_codes)
         self.coded_texts.append(doc.text)
         self.seen_contexts.append(tuple(context_codes))
         if "CRASH" in doc.text and self.crash:
@@ -176,13 +178,23 @@ def test_recode_after_version_change_replaces_reports(store, coder):
 
 
 def test_evidence_offsets_point_at_the_trigger_in_the_document(store, coder):
+    light = make_doc("f1", ["Talks went on all week.",
+                            "Washington imposed new sanctions on Moscow, the Treasury said."],
+                     "2025-06-02", "Outlet F", "Sanctions")  # fmt: skip
+    store_documents(store, [light])
     pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
     with store.connect() as conn:
         texts = dict(conn.execute(sa.select(documents.c.id, documents.c.text)).all())
     rows = all_reports(store)
     assert rows
     for r in rows:
-        assert texts[r["doc_id"]][r["start"] : r["end"]] == r["trigger"]
+        quoted = texts[r["doc_id"]][r["start"] : r["end"]]
+        words = r["trigger"].split()
+        # One-word triggers exactly; light-verb triggers from first to last word.
+        assert quoted.split()[0] == words[0] and quoted.split()[-1] == words[-1]
+        assert len(words) > 1 or quoted == r["trigger"]
+    light_row = next(r for r in rows if r["doc_id"] == 6 and r["event"] == "SANCTION")
+    assert texts[6][light_row["start"] : light_row["end"]] in ("imposed new sanctions", "imposed")
     # A trigger in the second paragraph: the offset includes the first paragraph.
     accuse = next(r for r in rows if r["event"] == "ACCUSE")
     assert accuse["sentence_idx"] == 1 and accuse["start"] > len(CORPUS[3].text.split("\n\n")[0])
@@ -210,6 +222,19 @@ def test_two_outlets_make_one_event_and_negation_stays_apart(store, coder):
     }
 
 
+def test_trigger_span_prefers_the_coders_offsets_and_finds_words_otherwise():
+    sentence = "Kyiv said Washington imposed new sanctions on Moscow, which imposed its own."
+    ev = Evidence(0, 0, len(sentence), "imposed sanctions")
+    event = Event(ActorRef("USA"), ActorRef("RUS"), "SANCTION", ev)
+    a, b = pipeline.trigger_span(sentence, event)
+    assert sentence[a:b] == "imposed new sanctions"
+    exact = Evidence(0, 0, len(sentence), "imposed", trigger_start=60, trigger_end=67)
+    a, b = pipeline.trigger_span(sentence, Event(ActorRef("RUS"), None, "SANCTION", exact))
+    assert (a, b) == (60, 67) and sentence[a:b] == "imposed"
+    missing = Evidence(0, 5, 20, "expelled")
+    assert pipeline.trigger_span(sentence, Event(ActorRef("RUS"), None, "SANCTION", missing)) == (5, 20)
+
+
 def test_linking_rule_is_pure_and_deterministic():
     words = linking.words("Russia expelled two British diplomats")
     key = linking.ReportKey(1, None, date(2025, 3, 4), "day", None, words)
@@ -235,6 +260,7 @@ def test_a_crashing_document_does_not_stop_the_batch(tmp_path, coder):
                            "Russia attacked Ukraine overnight."],
                    "2025-06-01", "Outlet X", "Bad one")  # fmt: skip
     store_documents(st, [CORPUS[0], bad, CORPUS[3]])
+    coder.crash = True
     messages: list[str] = []
     summary = pipeline.code_pending(st, coder=coder, workers=1, quiet=True, warn=messages.append)
     assert summary.documents == 3
@@ -280,12 +306,21 @@ def test_query_filters(store, coder):
         assert {r["event"] for r in q(actor="CHN")} == {"SANCTION", "ACCUSE"}
         assert [r["event"] for r in q(actor="USA", event="ACCUSE")] == ["ACCUSE"]
         assert len(q(event="SANCTION,CONSULT")) == 3
+        # "on Monday" in a release of Thursday 2025-04-10 is 2025-04-07.
         assert [r["date"] for r in q(since=date(2025, 4, 1), until=date(2025, 4, 30))] == [
-            date(2025, 4, 10), date(2025, 4, 10),
+            date(2025, 4, 7), date(2025, 4, 10),
         ]
-        assert all(r["confidence"] >= 0.8 for r in q(min_confidence=0.8))
-        assert len(q(min_confidence=0.8)) < len(q())
-        assert [r["modality"] for r in q(modality="future")] == ["future"]
+        assert [r["date"] for r in q(since=date(2025, 4, 8), until=date(2025, 4, 10))] == [
+            date(2025, 4, 10),
+        ]
+        confidences = sorted(r["confidence"] for r in q())
+        assert confidences[0] < confidences[-1]
+        confident = q(min_confidence=confidences[-1])
+        assert confident and all(r["confidence"] >= confidences[-1] for r in confident)
+        assert len(confident) < len(q())
+        future = q(modality="future")
+        assert future and {r["modality"] for r in future} == {"future"}
+        assert {r["source"]["code"] for r in future} == {"FRA"}
         assert not any(r["negated"] for r in q())
         assert any(r["negated"] for r in q(include_negated=True))
         assert len(q(limit=2)) == 2
@@ -314,7 +349,8 @@ def test_events_command_codes_first_and_keeps_the_jsonl_contract(cli_db):
     assert result.exit_code == 0, result.output
     assert "coded 5 new document(s)" in result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 5
+    with Store(cli_db).connect() as conn:
+        assert len(lines) == len(event_store.query_events(conn, include_negated=True)) >= 5
     for row in lines:
         assert set(row) >= CONTRACT
         assert {"code", "name", "sector"} <= set(row["source"])
@@ -344,7 +380,7 @@ def test_events_csv_parquet_and_table(cli_db, tmp_path, monkeypatch):
     table = pq.read_table(path)
     assert table.num_rows == 2
     assert set(table.column("event").to_pylist()) == {"SANCTION", "ACCUSE"}
-    assert table.column("date").to_pylist() == [date(2025, 4, 10)] * 2
+    assert table.column("date").to_pylist() == [date(2025, 4, 7), date(2025, 4, 10)]
 
     shown = runner.invoke(main, ["events", "--db", cli_db, "--event", "SANCTION"])
     assert shown.exit_code == 0
@@ -359,7 +395,10 @@ def test_code_command_prints_a_summary(cli_db):
     runner = CliRunner()
     first = runner.invoke(main, ["code", "--db", cli_db, "--workers", "1"])
     assert first.exit_code == 0, first.output
-    assert "coded 5 documents: 9 sentences scanned, 6 candidates parsed, 6 reports" in first.stdout
+    assert re.search(
+        r"coded 5 documents: 9 sentences scanned, 6 candidates parsed, \d+ reports, \d+ events",
+        first.stdout,
+    )
     second = runner.invoke(main, ["code", "--db", cli_db, "--format", "json"])
     assert json.loads(second.stdout)["documents"] == 0
     recode = runner.invoke(main, ["code", "--db", cli_db, "--recode", "--workers", "1",

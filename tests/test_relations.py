@@ -312,6 +312,8 @@ def test_unknown_code_suggests_close_codes(store: Store) -> None:
 
 
 def test_empty_range_and_no_events(store: Store) -> None:
+    with pytest.raises(RelationsError, match="two distinct sides"):
+        dyad_series(store, "USA", "NATO-members")
     with pytest.raises(RelationsError, match="empty period range"):
         dyad_series(store, "USA", "RUS", since=date(2023, 1, 1), until=date(2022, 1, 1))
     add(store, [event_row(date(2022, 1, 1), CONSULT, "USA", "CHN")])

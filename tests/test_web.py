@@ -66,7 +66,7 @@ def test_article_page_becomes_a_document_with_title_date_and_url_as_ref(server, 
     # Page furniture stays out of the analysed text.
     assert "Subscribe to our newsletter" not in doc["text"]
     assert "Most read" not in doc["text"]
-    assert any(USER_AGENT == agent for agent in server.user_agents)
+    assert USER_AGENT in server.user_agents
     assert USER_AGENT.startswith("dyadwatch/") and "+http" in USER_AGENT
 
 
@@ -94,6 +94,7 @@ BAD = [
     ("/bad/empty", "empty response body"),
     ("/bad/huge", "over the limit"),
     ("/bad/huge-declared", "over the limit"),
+    ("/bad/gzip-bomb", "over the limit"),
     ("/bad/no-text.html", "no article text"),
     ("/private/secret.html", "robots.txt"),
     ("/feeds/malformed.xml", "malformed feed XML"),
@@ -115,7 +116,7 @@ def test_each_bad_response_is_one_line_and_the_batch_goes_on(server, store):
     assert len(titles) == 2 and titles[0].startswith("United States votes with Russia")
     with store.connect() as conn:
         where = set(conn.execute(sa.select(skipped.c.where)).scalars())
-        failed = [feed_store.get_fetch(conn, canonical_url(server.url(p))) for p, _ in BAD[:10]]
+        failed = [feed_store.get_fetch(conn, canonical_url(server.url(p))) for p, _ in BAD[:11]]
     assert server.url("/bad/404") in where
     assert all(row is not None and row["status"] == "failed" for row in failed)
 
@@ -218,3 +219,28 @@ def test_dyadwatch_ingest_url_on_the_command_line(server, cli, store):
     assert '"added": 1' in result.stdout and '"skipped": 1' in result.stdout
     assert "HTTP 404" in result.stderr
     assert stored(store)[0]["ref"] == server.url(LAVROV)
+
+
+def test_publication_dates_of_every_fixture_page(server, store):
+    """The fixture pages date themselves in the ways real sites do (see pages.json)."""
+    from fixture_server import PAGES
+
+    ingest_urls(store, [server.url(path) for path in PAGES], fetch_options=fast_options())
+    found = {doc["ref"]: doc["published"] for doc in stored(store)}
+    assert len(found) == len(PAGES)
+    for path, info in PAGES.items():
+        got = found[server.url(path)]
+        assert (got.date().isoformat() if got else None) == info["published"], f"{path}: {info['how']}"
+
+
+def test_rel_canonical_ties_a_copy_to_its_original(server, store):
+    ingest_urls(store, [server.url(LAVROV)], fetch_options=fast_options())
+    copy = ingest_urls(store, [server.url("/amp/lavrov-rubio-riyadh.html")], fetch_options=fast_options())
+    assert copy.added == 0 and copy.duplicates == 1, "the AMP copy names the article as its canonical"
+    # A canonical pointing at the home page is a CMS mistake and must not merge articles.
+    other = ingest_urls(store, [server.url("/amp/home-canonical.html")], fetch_options=fast_options())
+    assert other.added == 1
+    docs = stored(store)
+    assert docs[0]["canonical_url"] == server.url(LAVROV)
+    assert docs[1]["canonical_url"] == server.url("/amp/home-canonical.html")
+    assert docs[0]["source"] == "World Affairs Wire", "og:site_name names the publisher"

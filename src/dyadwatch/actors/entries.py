@@ -20,6 +20,8 @@ OFFICE_RANK = (
 
 def normalise(text: str) -> str:
     """Key for lookups: no accents, lower case, straight quotes, single spaces."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.lower().split())

@@ -77,7 +77,7 @@ def _envs(record: dict) -> Iterator[dict[str, Any]]:
         for value in param["values"]:
             yield {**env, param["name"]: value}
     elif any(isinstance(v, list) for v in env.values()) and not any(
-            "d" == k for k in env):
+            k == "d" for k in env):
         # "for cop in cop_list" style tests: one case per listed value.
         name, values = next((k, v) for k, v in env.items() if isinstance(v, list))
         singular = name.removesuffix("_list")

@@ -21,8 +21,7 @@ from pathlib import Path
 #: CAMEO/PLOVER agent (sector) codes a 3-letter chunk of a PETRARCH code may carry.
 #: (POL, the issue's word for politicians, is left out: it is also Poland's ISO code.)
 SECTOR_CODES = frozenset(
-    "GOV MIL LEG JUD COP SPY PTY OPP REB ELI BUS MED JRN CVL EDU LAB REF CRM UAF IGO NGO "
-    "AGR REL HLH ENV SOC PRE PRM UNK JNK NON INS SEP MOD RAD HRI DEV".split()
+    ["GOV", "MIL", "LEG", "JUD", "COP", "SPY", "PTY", "OPP", "REB", "ELI", "BUS", "MED", "JRN", "CVL", "EDU", "LAB", "REF", "CRM", "UAF", "IGO", "NGO", "AGR", "REL", "HLH", "ENV", "SOC", "PRE", "PRM", "UNK", "JNK", "NON", "INS", "SEP", "MOD", "RAD", "HRI", "DEV"]
 )
 
 #: Phoenix/CAMEO three-letter organisation chunks (after ``IGO``) → registry ids.

@@ -45,6 +45,21 @@ class Alias:
     exact: bool
     proper: bool
 
+    def case_fits(self, span_text: str) -> bool:
+        """Proper names match only where the words capitalised in the alias are capitalised
+        in the text: "the Union" is not "the union", "al-Qaeda" is not "al-qaeda"."""
+        if not self.proper or self.exact:
+            return True
+        wanted = _capitals(self.text)
+        found = _capitals(span_text)
+        if len(wanted) != len(found):
+            return found[:1] == (True,)
+        return all(f for w, f in zip(wanted, found, strict=True) if w)
+
+
+def _capitals(text: str) -> tuple[bool, ...]:
+    return tuple(w[:1].isupper() for w in re.split(r"[\s\-]+", text) if w)
+
 
 @dataclass
 class PhraseHit:
@@ -64,15 +79,30 @@ class Registry:
     """Actors by name, with dated roles; see :func:`get_registry`."""
 
     def __init__(self, entries: Iterable[Entry], *, former_words: Iterable[str] = (),
-                 problems: Sequence[DictionaryProblem] = ()) -> None:
-        self.entries: list[Entry] = list(entries)
+                 problems: Sequence[DictionaryProblem] = (), base: Registry | None = None) -> None:
+        """``base``: a registry these entries extend (users' files over the package's data);
+        its indexes are copied and its matchers reused, so only the new names are compiled."""
+        own = list(entries)
+        self.base = base
+        self.entries: list[Entry] = (base.entries if base else []) + own
         self.problems: list[DictionaryProblem] = list(problems)
-        self.former_words = frozenset(former_words)
-        self._index: dict[str, list[Alias]] = {}
-        self.code_names: dict[str, str] = {}
-        self.code_kinds: dict[str, str] = {}
-        self.code_family: dict[str, str] = {}
-        for entry in self.entries:
+        self.former_words = frozenset(former_words) | (base.former_words if base else frozenset())
+        self._index: dict[str, list[Alias]] = dict(base._index) if base else {}
+        self._own_keys: set[str] = set()
+        self.code_names: dict[str, str] = dict(base.code_names) if base else {}
+        self.code_kinds: dict[str, str] = dict(base.code_kinds) if base else {}
+        self.code_family: dict[str, str] = dict(base.code_family) if base else {}
+        # Who held which office (for bare titles); people by spelling-tolerant name key and
+        # by family name (for names the matchers miss).
+        self._holders: dict[tuple[str, str], list[Entry]] = _copy_lists(base._holders if base else {})
+        self._skeletons: dict[str, list[Entry]] = _copy_lists(base._skeletons if base else {})
+        self._surnames: dict[str, list[Entry]] = _copy_lists(base._surnames if base else {})
+        self._index_entries(own)
+        self._matchers: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
+        self._lock = threading.Lock()
+
+    def _index_entries(self, own: list[Entry]) -> None:
+        for entry in own:
             if entry.code and entry.how in ("name", "org") and entry.code not in self.code_names:
                 self.code_names[entry.code] = entry.name
                 self.code_kinds[entry.code] = entry.kind
@@ -82,25 +112,26 @@ class Registry:
                 key = normalise(alias)
                 if not key:
                     continue
-                self._index.setdefault(key, []).append(
+                if key not in self._own_keys:
+                    self._own_keys.add(key)
+                    # Copy, never extend, a list shared with the base registry.
+                    self._index[key] = list(self._index.get(key, ()))
+                self._index[key].append(
                     Alias(entry, alias, _exact_case(alias),
                           entry.kind in PROPER_KINDS or entry.how in ("name", "demonym", "capital",
                                                                       "place", "metonym")))
-        for aliases in self._index.values():
-            aliases.sort(key=lambda a: -a.entry.weight)
-        # Spelling-tolerant keys of people's names, for names the matchers miss.
-        self._skeletons: dict[str, list[Entry]] = {}
-        for entry in self.entries:
-            if entry.kind == "person":
-                for key in {name_skeleton(a) for a in entry.aliases} - {""}:
-                    self._skeletons.setdefault(key, []).append(entry)
-        self._matchers: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
-        self._lock = threading.Lock()
-        self._holders: dict[tuple[str, str], list[Entry]] = {}
-        for entry in self.entries:
             for role in entry.roles:
                 if role.office:
                     self._holders.setdefault((role.code, role.office), []).append(entry)
+            if entry.kind == "person":
+                for key in {name_skeleton(a) for a in entry.aliases} - {""}:
+                    self._skeletons.setdefault(key, []).append(entry)
+                if len(entry.name.split()) >= 2:
+                    surname = normalise(entry.name.split()[-1])
+                    if len(surname) >= 4 and surname.isalpha():
+                        self._surnames.setdefault(surname, []).append(entry)
+        for key in self._own_keys:
+            self._index[key].sort(key=lambda a: -a.entry.weight)
 
     # ----------------------------------------------------------------- matching
     def matchers(self, vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
@@ -116,8 +147,8 @@ class Registry:
             exact = PhraseMatcher(vocab, attr="ORTH")
             lower_forms: dict[str, set[str]] = {}
             exact_forms: dict[str, set[str]] = {}
-            for key, aliases in self._index.items():
-                for alias in aliases:
+            for key in self._own_keys:
+                for alias in self._index[key]:
                     forms = exact_forms if alias.exact else lower_forms
                     texts = forms.setdefault(key, set())
                     texts.add(alias.text if alias.exact else alias.text.lower())
@@ -132,15 +163,24 @@ class Registry:
 
     def hits(self, doc: Doc) -> list[PhraseHit]:
         """Registry phrases in ``doc``, longest first where they overlap, in text order."""
-        lower, exact = self.matchers(doc.vocab)
+        passes = []
+        registry: Registry | None = self
+        while registry is not None:
+            lower, exact = registry.matchers(doc.vocab)
+            passes += [(lower, False), (exact, True)]
+            registry = registry.base
         strings = doc.vocab.strings
         candidates: list[PhraseHit] = []
-        for matcher, exact_pass in ((lower, False), (exact, True)):
+        seen: set[tuple[int, int, str, bool]] = set()
+        for matcher, exact_pass in passes:
             for match_id, start, end in matcher(doc):
                 key = strings[match_id]
-                capital = doc[start].text[:1].isupper()
+                if (start, end, key, exact_pass) in seen:
+                    continue
+                seen.add((start, end, key, exact_pass))
+                span_text = doc[start:end].text
                 aliases = [a for a in self._index.get(key, ())
-                           if a.exact == exact_pass and (capital or not a.proper or a.exact)]
+                           if a.exact == exact_pass and a.case_fits(span_text)]
                 if aliases:
                     candidates.append(PhraseHit(start, end, key, aliases))
         candidates.sort(key=lambda h: (-(h.end - h.start), -max(a.entry.weight for a in h.aliases),
@@ -255,7 +295,26 @@ class Registry:
                 return _dedupe(sorted(matches, key=lambda m: -m.score))
         if not key:
             return []
-        return compose_phrase(self, _tokenizer()(name.strip()), when)
+        doc = _tokenizer()(name.strip())
+        return compose_phrase(self, doc, when) or self._by_surname(doc, when)
+
+    def _by_surname(self, doc: Doc, when: date | None) -> list[ActorMatch]:
+        """"Museveni": the one person of that surname; "Gotabaya Rajapaksa": an unknown
+        member of a family whose known members all belong to one country (country only)."""
+        words = [t for t in doc if t.is_alpha]
+        if not words or len(words) > 4 or not all(t.text[:1].isupper() for t in words):
+            return []
+        people = self._surnames.get(normalise(words[-1].text), [])
+        codes = {r.code for e in people for r in e.roles if r.code}
+        if len(codes) != 1:
+            return []
+        code = codes.pop()
+        if len(words) == 1:
+            best = max(people, key=lambda e: (e.weight, -min(r.rank for r in e.roles)))
+            return [self.match_for(best, when, score=0.5 * best.weight, how="surname")]
+        return [ActorMatch(code=code, name=self.code_names.get(code, code), sector=None, role=None,
+                           person=None, kind="person", score=0.3, how="surname",
+                           family=self.code_family.get(code))]
 
     def match_for(self, entry: Entry, when: date | None, *, score: float = 1.0,
                   how: str | None = None) -> ActorMatch:
@@ -289,6 +348,10 @@ class Registry:
                     return entry
         return None
 
+    def codes(self) -> set[str]:
+        """Every state, territory and organisation code the registry knows."""
+        return set(self.code_names)
+
     def list(self, country: str | None = None) -> list[Entry]:
         """Entries, optionally only those of one code (a country or an organisation)."""
         if not country:
@@ -298,6 +361,10 @@ class Registry:
             found = self.lookup(country)
             code = found[0].code if found else code
         return [e for e in self.entries if e.code == code or any(r.code == code for r in e.roles)]
+
+
+def _copy_lists(mapping: dict) -> dict:
+    return {key: list(value) for key, value in mapping.items()}
 
 
 def _strip_article(key: str) -> str:
@@ -345,7 +412,11 @@ def get_registry(extra_files: tuple[str, ...] = ()) -> Registry:
     dictionaries; their problems (file:line) are in ``Registry.problems``.
     """
     problems: list[DictionaryProblem] = []
+    if extra_files:
+        base = get_registry(())
+        entries: list[Entry] = []
+        for path in extra_files:
+            entries += loaders.user_file(path, problems)
+        return Registry(entries, problems=[*base.problems, *problems], base=base)
     entries, former = _package_entries(problems)
-    for path in extra_files:
-        entries += loaders.user_file(path, problems)
     return Registry(entries, former_words=former, problems=problems)

@@ -20,15 +20,21 @@ from dyadwatch.actors.registry import PLACE_KINDS, PhraseHit, Registry
 from dyadwatch.model import ActorRef
 
 #: Words that may sit between the parts of one actor phrase.
-_JOINERS = frozenset({"'s", "’s", "'", "’", "of", "the", "-", "'s", "s"})
+_JOINERS = frozenset({"'s", "’s", "'", "’", "of", "the", "-", "s"})
 #: Words that never sit inside one actor phrase (without a parse we cannot ask the tagger).
-_BREAKERS = frozenset("""and or but nor with in at on to by from against said says say told
-for as than that who which whom whose is was were are be been has have had will would could
-should may might must can did do does not no after before during while when where about into
-over under between among amid across through toward towards near without within""".split())
+_BREAKERS = frozenset(["and", "or", "but", "nor", "with", "in", "at", "on", "to", "by", "from", "against", "said", "says", "say", "told", "for", "as", "than", "that", "who", "which", "whom", "whose", "is", "was", "were", "are", "be", "been", "has", "have", "had", "will", "would", "could", "should", "may", "might", "must", "can", "did", "do", "does", "not", "no", "after", "before", "during", "while", "when", "where", "about", "into", "over", "under", "between", "among", "amid", "across", "through", "toward", "towards", "near", "without", "within"])
 #: Prepositions after which a place is where something happens, not who acts.
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "throughout", "within", "across",
-                       "around", "outside", "beyond"})
+                       "around", "beyond"})
+#: Offices a bare title ("the president") may be resolved to from the story's context.
+CONTEXT_OFFICES = frozenset({
+    "head-of-state", "president", "vice-president", "prime-minister", "chancellor", "monarch",
+    "supreme-leader", "foreign-minister", "secretary-of-state", "defence-minister",
+    "national-security-adviser", "spokesperson", "finance-minister", "interior-minister",
+    "intelligence-chief", "security-council-secretary", "secretary-general", "speaker",
+})
+#: Agent codes that say nothing about who acts (PETRARCH's "unknown", "junk", "none").
+_NO_SECTOR = frozenset({"UNK", "JNK", "NON"})
 _POSSESSIVE_OK_POS = frozenset({"ADJ", "NOUN", "PROPN", "DET", "PART", "PUNCT", "NUM"})
 
 
@@ -161,9 +167,13 @@ def compose(registry: Registry, group: _Group, when: date | None, *, former: boo
                                kind=base.kind, score=base.score, how=how,
                                sectors=group.sector.sectors, office=title.office if title else None,
                                family=base.family, source=base.source)
-    elif title is not None and context_codes:
-        code = context_codes[0]
-        holder = registry.office_holder(code, title.office or "", when) if title.office else None
+    elif (title is not None and context_codes and title.office in CONTEXT_OFFICES
+          and not group.person_text):
+        # "The president" is the story's own president; "the foreign minister" belongs to
+        # the first actor of the story known to have one (not the U.S., which has a
+        # secretary of state).
+        holders = [(c, registry.office_holder(c, title.office, when)) for c in context_codes]
+        code, holder = next(((c, h) for c, h in holders if h is not None), (context_codes[0], None))
         match = ActorMatch(code=code, name=registry.code_names.get(code, code), sector=title.sector,
                            role=_title_text(title), person=holder.name if holder else None,
                            kind=registry.code_kinds.get(code, "state"), score=0.5, how="context",
@@ -188,6 +198,16 @@ def _is_location(doc: Doc, group: _Group) -> bool:
     if before is not None and before.lower_ == "the" and group.start > 1:
         before = doc[group.start - 2]
     return before is not None and before.lower_ in _LOCATIVE
+
+
+def _modifies_a_thing(doc: Doc, group: _Group) -> bool:
+    """"the Beijing 2022 Olympics": a capital or town naming a thing, not acting."""
+    if group.person is not None or group.sector is not None or group.place is None:
+        return False
+    if group.place.how not in ("capital", "place") or not doc.has_annotation("DEP"):
+        return False
+    last = doc[group.end - 1]
+    return last.dep_ in ("compound", "nmod") and not (group.start <= last.head.i < group.end)
 
 
 def _title_text(title: Entry | None) -> str | None:
@@ -271,10 +291,10 @@ class Resolver:
             if match is None or not match.code:
                 continue
             how = match.how
-            if _is_location(doc, group):
+            if _is_location(doc, group) or _modifies_a_thing(doc, group):
                 how = "place"
-            actor = ActorRef(code=match.code, name=match.name,
-                             sector=None if how == "place" else match.sector, role=match.role,
+            sector = None if how == "place" or match.sector in _NO_SECTOR else match.sector
+            actor = ActorRef(code=match.code, name=match.name, sector=sector, role=match.role,
                              person=match.person, text=span.text, start=span.start_char,
                              end=span.end_char, how=how)
             mentions.append(Mention(span.start, span.end, span.start_char, span.end_char, span.text,

@@ -177,7 +177,7 @@ def assess(
         if level is not None:
             text = f"The {index_name} stood at {level:+.2f} in {valued[-1]['period']}"
             if change is not None:
-                text += f", {change:+.2f} on the previous {freq} ({valued[-2]['period']})"
+                text += f" (change {change:+.2f} from {valued[-2]['period']})"
             summary.append(text + f"; direction: {direction}.")
         if change_points:
             summary.append("Change points: " + "; ".join(c["text"] for c in change_points) + ".")

@@ -17,6 +17,7 @@ faithfulness check and raises if any citation is not backed by the store.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -193,11 +194,18 @@ def build_brief(
             if e["section"]:
                 by_section.setdefault(e["section"], []).append(e)
         shortlist: dict[int, dict[str, Any]] = {}
+
+        def strongest(items: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+            return heapq.nsmallest(n, items, key=lambda e: (-e["salience"], e["date"], e["id"]))
+
         for items in by_section.values():
-            items.sort(key=lambda e: (-e["salience"], e["date"], e["id"]))
-            for e in items[: options.per_section * 5]:
+            for e in strongest(items, options.per_section * 5):
                 shortlist[e["id"]] = e
-        timeline_candidates = chronology.representatives(counted)[: options.timeline_max * 3]
+        # Runs are formed among the strongest events only: weaker reports of a story on
+        # neighbouring days would not be shown anyway.
+        timeline_candidates = chronology.representatives(
+            strongest(counted, options.timeline_max * 100)
+        )[: options.timeline_max * 3]
         for e in timeline_candidates:
             shortlist[e["id"]] = e
         demands = watch.open_demands(counted, end) if end else []
@@ -321,7 +329,8 @@ def _watch(conn: Any, citer: _Citer, a_codes: Collection[str], b_codes: Collecti
            text_of: Any, cite_event: Any, options: BriefOptions) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     # Dates after the end date, stated in the latest documents on the dyad.
-    doc_ids = load.recent_dyad_documents(conn, a_codes, b_codes, since=start, until=end, limit=150)
+    recent = max(start or end, date.fromordinal(end.toordinal() - 180))
+    doc_ids = load.recent_dyad_documents(conn, a_codes, b_codes, since=recent, until=end, limit=150)
     meta = load.document_meta(conn, doc_ids)
     citer.meta.update(meta)
     published = {d: _as_date(m["published"]) for d, m in meta.items()}
@@ -331,7 +340,6 @@ def _watch(conn: Any, citer: _Citer, a_codes: Collection[str], b_codes: Collecti
         if c:
             items.append({"kind": "date", "text": found["quote"], "due": found["due"], "citations": [c]})
     # Announced, planned and conditional actions.
-    recent = max(start or end, date.fromordinal(end.toordinal() - 180))
     modal = load.modal_reports(conn, a_codes, b_codes, MODAL, since=recent, limit=100)
     citer.preload((r["doc_id"], r["sentence_idx"]) for r in modal)
     for r in modal[:30]:

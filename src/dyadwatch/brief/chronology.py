@@ -1,7 +1,7 @@
 """The briefing's timeline: one line per distinct development, in date order.
 
-A *story* is the same actor doing the same kind of thing (same section) to the same
-target. Reports of a story on consecutive days (a summit over three days, a week of
+A *story* is the same pair of actors (either direction) doing the same kind of thing
+(same section). Reports of a story on consecutive days (a summit over three days, a week of
 strikes) form one *run*; a run gives one line, dated by the event date of its most
 salient event. So no story shows up on consecutive days.
 """
@@ -14,7 +14,10 @@ from typing import Any
 
 
 def story_key(event: dict[str, Any]) -> tuple[Any, ...]:
-    return (event.get("source"), event.get("target"), event.get("section"))
+    # Unordered pair: a phone call reported as A→B one day and B→A the next, or a
+    # prisoner exchange released in two halves, is one story.
+    pair = tuple(sorted(str(code) for code in (event.get("source"), event.get("target"))))
+    return (pair, event.get("section"))
 
 
 def runs(events: Sequence[dict[str, Any]], *, gap_days: int = 1) -> list[list[dict[str, Any]]]:

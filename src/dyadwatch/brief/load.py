@@ -49,8 +49,9 @@ def _window(query: sa.Select, since: date | None, until: date | None) -> sa.Sele
 
 
 def _event_dicts(result: Any) -> list[dict[str, Any]]:
-    # dict(row._mapping) is the fast path: a briefing may read 100k of these.
-    rows = [dict(row._mapping) for row in result]
+    # zip over plain tuples is the fast path: a briefing may read 100k of these.
+    keys = list(result.keys())
+    rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
     for row in rows:
         day = row["date"]
         if isinstance(day, str):
@@ -186,12 +187,15 @@ def sentence_at(
     for doc_id, idx in wanted:
         by_doc[doc_id].update(range(idx - context, idx + context + 1))
     rows: dict[tuple[int, int], dict[str, Any]] = {}
-    for doc_id, indices in by_doc.items():
+    # One query per chunk of documents (not per document), filtered exactly in Python.
+    wanted_indices = sorted({i for indices in by_doc.values() for i in indices})
+    for chunk in _chunks(sorted(by_doc)):
         query = sa.select(
             sentences.c.doc_id, sentences.c.idx, sentences.c.start, sentences.c.end, sentences.c.text
-        ).where(sentences.c.doc_id == doc_id, sentences.c.idx.in_(sorted(indices)))
+        ).where(sentences.c.doc_id.in_(chunk), sentences.c.idx.in_(wanted_indices))
         for row in conn.execute(query):
-            rows[(row.doc_id, row.idx)] = dict(row._mapping)
+            if row.idx in by_doc[row.doc_id]:
+                rows[(row.doc_id, row.idx)] = dict(row._mapping)
     return rows
 
 

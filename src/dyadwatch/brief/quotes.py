@@ -30,13 +30,34 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A wire dateline before the first clause: "WASHINGTON, March 3, 2022 — ", "MOSCOW (Reuters) - ".
+_DATELINE = re.compile(
+    # A place in capitals with a date and/or an agency: a bare "NATO - " is not a dateline.
+    r"^[A-Z][A-Z .'\-]{2,40}(?:,\s*[A-Z][A-Za-z]+\.?(?:\s+\d{1,2})?(?:,\s*\d{4})?(?:\s*\([^)]{1,40}\))?"
+    r"|\s*\([^)]{1,40}\))\s*(?:—|–|--|-)\s+"
+)
+
+
+def strip_dateline(text: str) -> str:
+    """The sentence without a leading dateline (a clause of place and date, not the news)."""
+    match = _DATELINE.match(text)
+    if match and len(text) - match.end() > 20:
+        return text[match.end():]
+    return text
+
+
 def trim_quote(sentence: str, focus: tuple[int, int] | None = None, *, limit: int = MAX_QUOTE) -> str:
     """The sentence, or the run of its clauses around ``focus`` (offsets into it).
 
-    The result is stripped of surrounding spaces and of a trailing comma/semicolon, and is
-    always a substring of ``sentence``.
+    The result is stripped of surrounding spaces, of a leading dateline and of a trailing
+    comma/semicolon, and is always a substring of ``sentence``.
     """
-    text = sentence.strip()
+    text = strip_dateline(sentence.strip())
+    if focus is not None:
+        # Offsets were into the whole sentence; the dateline cut moves them.
+        cut = sentence.find(text)
+        focus = (max(focus[0] - cut, 0), max(focus[1] - cut, 0))
+        sentence = text
     if len(text) <= limit:
         return text
     offset = sentence.find(text)

@@ -16,9 +16,21 @@ import jinja2
 FORMATS = ("md", "html", "json")
 
 
+def show_date(value: Any, precision: str | None = "day") -> str:
+    """A date as precise as it is known: 2022-02-24, 2022-02 or 2022."""
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if precision == "month":
+        return text[:7]
+    if precision == "year":
+        return text[:4]
+    return text[:10]
+
+
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("dyadwatch.brief", "templates"),
         autoescape=html,
         trim_blocks=False,
@@ -26,6 +38,8 @@ def _environment(html: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["show_date"] = show_date
+    return env
 
 
 def _title(brief: dict[str, Any]) -> str:

@@ -96,17 +96,29 @@ def themes_of(event: dict[str, Any]) -> list[str]:
 
 
 def salience(event: dict[str, Any], since: date, until: date) -> float:
-    """A 0..1 score: severity, independent reports, recency, coding confidence."""
-    goldstein = event.get("goldstein")
+    """A 0..1 score: severity, independent reports, recency, coding confidence.
+
+    Severity is the Goldstein magnitude (/10); independent reports are the distinct
+    documents, on a log scale saturating at 10; recency is the place in the window.
+    """
+    goldstein = event["goldstein"]
     if goldstein is None:
-        goldstein = (event.get("plover_score") or 3.0)
-    severity = min(abs(float(goldstein)) / 10.0, 1.0)
-    sources = min(math.log1p((event.get("doc_count") or 1) - 1)
-                  / math.log(10), 1.0)
-    span = max((until - since).days, 1)
-    recency = min(max((event["date"] - since).days / span, 0.0), 1.0)
-    confidence = min(max(float(event.get("confidence") or 0.0), 0.0), 1.0)
+        goldstein = event.get("plover_score") or 3.0
+    severity = abs(goldstein) / 10.0
+    if severity > 1.0:
+        severity = 1.0
+    docs = event["doc_count"] or 1
+    sources = _LOG_SOURCES[docs] if docs < len(_LOG_SOURCES) else 1.0
+    span = (until - since).days or 1
+    recency = (event["date"] - since).days / span
+    recency = 0.0 if recency < 0 else 1.0 if recency > 1 else recency
+    confidence = event["confidence"] or 0.0
+    confidence = 0.0 if confidence < 0 else 1.0 if confidence > 1 else confidence
     return round(0.35 * severity + 0.30 * sources + 0.20 * recency + 0.15 * confidence, 6)
+
+
+# log(1 + (docs - 1)) / log(10), capped at 1: one source 0, ten sources 1.
+_LOG_SOURCES = [0.0] + [min(math.log(d) / math.log(10), 1.0) for d in range(1, 11)]
 
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -117,17 +117,28 @@ def brief_command(dyad: str, since: str | None, until: str | None, fmt: str | No
 @format_option
 @output_option
 @click.option("--examples", is_flag=True, help="Also read the example documents bundled with dyadwatch.")
+@click.option("--published", metavar="DATE", help="Publication date for inputs that carry none.")
+@click.option("--source", metavar="NAME", help="Publisher for inputs that name none.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary lines.")
 @db_option
 def run_command(paths: tuple[str, ...], dyad: str, since: str | None, until: str | None,
-                fmt: str | None, output: str | None, examples: bool, quiet: bool) -> None:
+                fmt: str | None, output: str | None, examples: bool, published: str | None,
+                source: str | None, quiet: bool) -> None:
     """Ingest PATHS (files, folders, URLs), code them, and brief on the dyad in one go."""
     from dyadwatch.cli.ingest import run_ingest, with_examples
+    from dyadwatch.ingest.dates import DateError, parse_published
 
     since_day = _day(since, end=False, option="--since")
     until_day = _day(until, end=True, option="--until")
+    published_at = None
+    if published:
+        try:
+            published_at = parse_published(published)[0]
+        except DateError as exc:
+            raise click.BadParameter(str(exc), param_hint="--published") from exc
     paths = with_examples(paths, examples)
-    summary = run_ingest(paths, published=None, source=None, max_bytes=200 * 1024 * 1024, quiet=quiet)
+    summary = run_ingest(paths, published=published_at, source=source,
+                         max_bytes=200 * 1024 * 1024, quiet=quiet)
     if not quiet:
         err_console.print(f"{summary.added} documents added, {summary.duplicates} already stored, "
                           f"{summary.skipped} skipped")

@@ -38,11 +38,16 @@ def _coder(**dictionaries: Any) -> Any:
     from dyadwatch.evaluate.run import make_coder
 
     try:
-        return make_coder(**dictionaries)
+        coder = make_coder(**dictionaries)
     except ImportError as exc:
         raise click.ClickException(f"the event coder is not available: {exc}") from exc
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot load the coder's dictionaries: {exc}") from exc
+    # Bad lines in dictionary/lexicon files were skipped; say which (file:line).
+    registry = getattr(coder, "registry", None)
+    for problem in [*getattr(registry, "problems", []), *getattr(coder, "problems", [])]:
+        warn(str(problem))
+    return coder
 
 
 def _run(evaluate: Callable, gold_file: Path, coder: Any, quiet: bool, label: str):
@@ -86,17 +91,39 @@ def _summary(title: str, scores: dict[str, Any], keys: list[str], gold_file: Pat
     return table
 
 
+#: Three-letter column heads, so that the 16 x 17 confusion table fits 80 columns.
+_ABBREVIATIONS = {
+    "AGREE": "AGR",
+    "CONSULT": "CNS",
+    "SUPPORT": "SUP",
+    "CONCEDE": "CNC",
+    "COOPERATE": "COO",
+    "AID": "AID",
+    "RETREAT": "RET",
+    "REQUEST": "REQ",
+    "ACCUSE": "ACC",
+    "REJECT": "REJ",
+    "THREATEN": "THR",
+    "PROTEST": "PRO",
+    "SANCTION": "SAN",
+    "MOBILIZE": "MOB",
+    "COERCE": "COE",
+    "ASSAULT": "ASS",
+    "(none)": "-",
+}
+
+
 def _abbreviation(label: str) -> str:
-    return "none" if label == "(none)" else label[:4]
+    return _ABBREVIATIONS.get(label, label[:3])
 
 
-def _confusion(scores: dict[str, Any]) -> Table:
+def _confusion(scores: dict[str, Any]) -> tuple[Table, str]:
     confusion: dict[str, dict[str, int]] = scores["confusion"]
     gold_labels = sorted(confusion)
     predicted = sorted({p for row in confusion.values() for p in row if p != "(none)"})
     columns = predicted + (["(none)"] if any("(none)" in row for row in confusion.values()) else [])
     table = Table(
-        title="confusion (rows: gold type, columns: top predicted type)",
+        title="confusion: gold type (rows) x top predicted type (columns; - = no event)",
         box=None,
         padding=(0, 1, 0, 0),
         header_style="bold",
@@ -104,7 +131,6 @@ def _confusion(scores: dict[str, Any]) -> Table:
     table.add_column("gold", no_wrap=True)
     for label in columns:
         table.add_column(_abbreviation(label), justify="right", no_wrap=True)
-    table.add_column("F1", justify="right", no_wrap=True)
     for gold in gold_labels:
         row = confusion[gold]
         cells = []
@@ -112,9 +138,12 @@ def _confusion(scores: dict[str, Any]) -> Table:
             count = row.get(label, 0)
             text = str(count) if count else "."
             cells.append(f"[green]{text}[/green]" if label == gold and count else text)
-        f1 = scores["per_type"].get(gold, {}).get("f1", 0.0)
-        table.add_row(gold, *cells, f"{f1:.2f}")
-    return table
+        table.add_row(gold, *cells)
+    per_type = scores["per_type"]
+    f1_line = "F1 by type: " + ", ".join(
+        f"{label} {per_type[label]['f1']:.2f}" for label in gold_labels if label in per_type
+    )
+    return table, f1_line
 
 
 def _wrong_records(
@@ -174,7 +203,9 @@ def eval_plover_gsr(gold_file: Path, output_format: str, details: bool, quiet: b
         "target_recall",
     ]
     out_console.print(_summary("PLOVER GSR", scores, keys, gold_file))
-    out_console.print(_confusion(scores))
+    confusion, f1_line = _confusion(scores)
+    out_console.print(confusion)
+    out_console.print(f1_line)
     if details:
         wrong = [
             r

@@ -68,6 +68,17 @@ def _actor_label(actor: dict[str, Any] | None) -> str:
     return label + (f" ({actor['person']})" if actor.get("person") else "")
 
 
+def _around_trigger(quote: str, trigger: str, width: int) -> str:
+    """The part of ``quote`` that shows the trigger when the whole does not fit."""
+    if len(quote) <= width or not trigger:
+        return quote
+    at = quote.find(trigger.split()[0])
+    if at < 0 or at + len(trigger) < width - 1:
+        return quote
+    start = max(0, at - width // 4)
+    return "…" + quote[start + 1 :]
+
+
 def events_table(rows: Sequence[dict[str, Any]], width: int) -> Table:
     """A Rich table that fits ``width`` columns: the evidence column takes what is left."""
     cells = []
@@ -87,14 +98,16 @@ def events_table(rows: Sequence[dict[str, Any]], width: int) -> Table:
     fixed = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers[:-1])]
     # Two spaces between columns (SIMPLE box has no vertical rules).
     evidence_width = max(12, width - sum(fixed) - 2 * len(fixed) - 1)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
+                  collapse_padding=True)  # fmt: skip
     for header, size in zip(headers[:-1], fixed, strict=True):
         justify = "right" if header in ("id", "conf", "n") else "left"
         table.add_column(header, justify=justify, no_wrap=True, min_width=size)
     table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=evidence_width)
-    for cell in cells:
+    for row, cell in zip(rows, cells, strict=True):
+        quote = _around_trigger(cell[-1], row["evidence"].get("trigger") or "", evidence_width)
         # Text, not markup: "[future]" and quotes must print as written.
-        table.add_row(*(Text(c) for c in cell))
+        table.add_row(*(Text(c) for c in (*cell[:-1], quote)))
     return table
 
 

@@ -16,6 +16,7 @@ from dyadwatch.cli.ingest import tell_problem
 from dyadwatch.ingest.errors import ReadError
 from dyadwatch.ingest.feeds import (
     MAX_ATTEMPTS,
+    MAX_NEW_PER_POLL,
     FeedReport,
     FeedSource,
     poll_feeds,
@@ -188,6 +189,8 @@ def _code_new(store: Store) -> None:
 @click.option("--once", is_flag=True, help="Poll every feed once, code what is new, and exit.")
 @click.option("--max-attempts", type=click.IntRange(1), default=MAX_ATTEMPTS, show_default=True,
               help="Tries at a failing article page, over successive polls.")
+@click.option("--max-new", type=click.IntRange(1), default=MAX_NEW_PER_POLL, show_default=True,
+              help="New entries fetched per feed per poll; the rest wait for the next poll.")
 @click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds per request.")
 @click.option("--per-host-delay", type=float, default=1.0, show_default=True,
               help="Minimum seconds between requests to one host (robots.txt Crawl-delay wins if longer).")
@@ -197,15 +200,15 @@ def _code_new(store: Store) -> None:
               help="First retry delay in seconds, doubled on each retry (Retry-After wins).")
 @click.option("--no-code", is_flag=True, help="Only fetch; leave coding to `dyadwatch events`.")
 @db_option
-def watch_command(every: float, once: bool, max_attempts: int, timeout: float, per_host_delay: float,
-                  retries: int, backoff: float, no_code: bool) -> None:
+def watch_command(every: float, once: bool, max_attempts: int, max_new: int, timeout: float,
+                  per_host_delay: float, retries: int, backoff: float, no_code: bool) -> None:
     """Poll the watched feeds, store new articles, and code them into events.
 
     Feeds are asked with ETag / Last-Modified, so unchanged feeds cost one short
     request; entries already stored are never fetched again, also after a restart.
     Pages that fail are retried on later polls, up to --max-attempts. One log line per
     feed per poll goes to stderr. Ctrl-C (or SIGTERM) stops cleanly after the current
-    request.
+    request. With --once the exit status is 1 when no feed at all could be read.
     """
     store = open_store()
     with store.connect() as conn:
@@ -220,6 +223,7 @@ def watch_command(every: float, once: bool, max_attempts: int, timeout: float, p
         stop.set()
         _log(f"{signal.Signals(signum).name}: stopping after the current request")
 
+    all_failed = False
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     options = FetchOptions(timeout=timeout, per_host_delay=per_host_delay, retries=retries, backoff=backoff)
     try:
@@ -227,13 +231,14 @@ def watch_command(every: float, once: bool, max_attempts: int, timeout: float, p
             first = True
             while not stop.is_set():
                 poll = poll_feeds(store, fetcher, on_problem=tell_problem, max_attempts=max_attempts,
-                                  stop=stop, on_feed=lambda report: _log(report.line()))
+                                  max_new=max_new, stop=stop, on_feed=lambda report: _log(report.line()))
                 _log(_poll_line(poll.feeds))
                 # The first poll also codes what an interrupted earlier run left uncoded.
                 if (poll.changed or first) and not no_code and not stop.is_set():
                     _code_new(store)
                 first = False
                 if once or stop.is_set():
+                    all_failed = bool(poll.feeds) and all(r.status == "error" for r in poll.feeds)
                     break
                 _log(f"next poll in {every:g} s")
                 stop.wait(every)
@@ -242,6 +247,9 @@ def watch_command(every: float, once: bool, max_attempts: int, timeout: float, p
             signal.signal(sig, handler)
     if stop.is_set():
         _log("stopped")
+    elif all_failed:
+        # Lets cron (or a monitoring check) notice that nothing could be read at all.
+        raise SystemExit(1)
 
 
 def _poll_line(reports: list[FeedReport]) -> str:

@@ -99,27 +99,36 @@ def _print_table(result: dict[str, Any]) -> None:
     if not result["periods"]:
         out_console.print(f"{title}: no events for this dyad in the range asked.")
         return
-    table = Table(title=title, title_justify="left", pad_edge=False, box=None, header_style="bold")
-    for header, justify in [
+    table = Table(title=title, title_justify="left", pad_edge=False, box=None, header_style="bold",
+                  collapse_padding=True)
+    # On a narrow terminal, reports and announced counts move to the totals line below.
+    wide = out_console.width >= 100
+    columns = [
         ("period", "left"), ("events", "right"), ("reports", "right"), (f"{a}→{b}", "right"),
-        (f"{b}→{a}", "right"), ("coop", "right"), ("confl", "right"), ("Goldstein", "right"),
+        (f"{b}→{a}", "right"), ("coop/conf", "right"), ("Goldstein", "right"),
         ("index", "right"), ("90% band", "right"), ("label", "left"), ("announced", "right"),
-    ]:
+    ]
+    if not wide:
+        columns = [c for c in columns if c[0] not in ("reports", "announced")]
+    for header, justify in columns:
         table.add_column(header, justify=justify, no_wrap=True)
     colours = {"thaw": "green", "escalation": "red", "volatile": "yellow"}
     for p in result["periods"]:
         q = p["quad"]
-        band = "" if p["index"] is None else f"{p['index_low']:+.2f}…{p['index_high']:+.2f}"
+        digits = 2 if wide else 1
+        band = "" if p["index"] is None else f"{p['index_low']:+.{digits}f}…{p['index_high']:+.{digits}f}"
         label = p["label"] or ""
-        table.add_row(
-            p["period"], str(p["events"]), str(p["reports"]), str(p["a_to_b"]["events"]),
-            str(p["b_to_a"]["events"]),
-            str(q["verbal_cooperation"] + q["material_cooperation"]),
-            str(q["verbal_conflict"] + q["material_conflict"]),
-            f"{p['goldstein_sum']:+.1f}", _number(p["index"]), band,
-            f"[{colours[label]}]{label}[/]" if label in colours else label,
-            str(p["announced"]["events"] or ""),
-        )
+        coop = q["verbal_cooperation"] + q["material_cooperation"]
+        conflict = q["verbal_conflict"] + q["material_conflict"]
+        cells = {
+            "period": p["period"], "events": str(p["events"]), "reports": str(p["reports"]),
+            f"{a}→{b}": str(p["a_to_b"]["events"]), f"{b}→{a}": str(p["b_to_a"]["events"]),
+            "coop/conf": f"{coop}/{conflict}", "Goldstein": f"{p['goldstein_sum']:+.1f}",
+            "index": _number(p["index"]), "90% band": band,
+            "label": f"[{colours[label]}]{label}[/]" if label in colours else label,
+            "announced": str(p["announced"]["events"] or ""),
+        }
+        table.add_row(*(cells[header] for header, _ in columns))
     out_console.print(table)
     totals, trend = result["totals"], result["trend"]
     out_console.print(

@@ -124,11 +124,15 @@ class ArgumentFinder:
         while cur is not None and steps < 6:
             for child in cur.children:
                 if child.dep_ in _SUBJECT_DEPS and child.i != pron.i and pron not in child.subtree:
-                    found = [a.mention for a in self.np_actors(child, "subj")
+                    named = self.np_actors(child, "subj")
+                    found = [a.mention for a in named
                              if a.key not in exclude and a.code not in banned]
                     if found and child.i < pron.i:
                         return found
-            if cur.head is cur:
+                    if named and child.i < pron.i:
+                        # The pronoun refers back to the clause's own doer ("their summit").
+                        return []
+            if cur.head.i == cur.i:
                 break
             cur = cur.head
             steps += 1
@@ -137,6 +141,23 @@ class ArgumentFinder:
             if m.end <= pron.i and (m.start, m.end, m.actor.code) not in exclude \
                     and m.actor.code not in banned:  # type: ignore[attr-defined]
                 return [m]
+        return []
+
+    def population_place(self, verb: Token) -> list[Arg]:
+        """'Thousands of people blocked streets in Hong Kong': people are named by place."""
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return []
+        heads = {subj.lemma_.lower()} | {c.lemma_.lower() for c in subj.subtree}
+        if not heads & self.lex.population_nouns:
+            return []
+        for tok in verb.subtree:
+            if tok.dep_ == "prep" and tok.lower_ in {"in", "at"}:
+                for g in tok.children:
+                    if g.dep_ == "pobj":
+                        found = self.np_actors(g, "place")
+                        if found:
+                            return found[:1]
         return []
 
     def noun_agent(self, noun: Token) -> list[Arg]:
@@ -193,9 +214,6 @@ class ArgumentFinder:
                         found += self.np_actors(g, via + ":" + child.lower_, exclude=source_keys)
         if found:
             return found
-        found = self.np_actors(head, via, exclude=source_keys, places=True)
-        if found:
-            return found
         # "its diplomats": a possessive pronoun names someone other than the doer.
         for child in head.children:
             if child.dep_ == "poss" and child.lower_ in PRONOUNS:
@@ -223,7 +241,7 @@ class ArgumentFinder:
         if passive:
             return []
         head = verb.head
-        if head is verb:
+        if head.i == verb.i:
             return []
         if verb.dep_ == "xcomp" or (verb.dep_ == "pcomp" and head.dep_ == "prep"):
             governor = head if verb.dep_ == "xcomp" else head.head
@@ -248,6 +266,14 @@ class ArgumentFinder:
                 gov = head.head.head if head.dep_ == "pobj" else head.head
                 return self.subjects(gov, depth + 1)
             return []
+        if verb.dep_ == "acl" and head.lemma_.lower() in self.lex.statement_nouns:
+            # "issued a declaration demanding ...": whoever issued it.
+            owner = self.noun_agent(head) or self.np_actors(head, "relhead")
+            if owner:
+                return owner
+            if head.dep_ in {"dobj", "attr"}:
+                return self.subjects(head.head, depth + 1)
+            return []
         if verb.dep_ in {"relcl", "acl"} and head.pos_ in {"NOUN", "PROPN", "PRON"}:
             return self.np_actors(head, "relhead")
         if verb.dep_ == "acomp" or head.pos_ == "AUX":
@@ -260,7 +286,7 @@ class ArgumentFinder:
         place = entry.place_targets or entry.event in self.lex.place_target_events
         out: list[Arg] = []
         for child in tok.children:
-            if child.dep_ != "prep" or child is skip:
+            if child.dep_ != "prep" or (skip is not None and child.i == skip.i):
                 continue
             word = child.lower_
             if word in preps or (place and word in self.lex.place_preps) or (
@@ -277,7 +303,7 @@ class ArgumentFinder:
         """Targets of a verb trigger: object, passive subject, prepositional targets."""
         out: list[Arg] = []
         for child in tok.children:
-            if child is skip:
+            if skip is not None and child.i == skip.i:
                 continue
             if child.dep_ in {"dobj", "dative", "nsubjpass", "oprd"} and entry.object_is_target:
                 out += self.np_targets(child, child.dep_, source_keys)

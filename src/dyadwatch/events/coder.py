@@ -33,7 +33,7 @@ from dyadwatch.events import confidence as conf
 from dyadwatch.events.arguments import PRONOUNS, Arg, ArgumentFinder
 from dyadwatch.events.dates import event_date
 from dyadwatch.events.lexicon import BasePattern, Entry, Lexicon, load_lexicon
-from dyadwatch.events.modality import Modality, modality_of
+from dyadwatch.events.modality import Modality, conditional_inside, modality_of
 from dyadwatch.model import ActorRef, Event, Evidence
 
 CODER_LOGIC_VERSION = "1"
@@ -47,6 +47,16 @@ def _ontology():
     from dyadwatch import ontology
 
     return ontology
+
+
+@dataclass(frozen=True)
+class _Placeholder:
+    """A mention-like object for actors the coder infers (domestic targets)."""
+
+    start: int
+    end: int
+    text: str
+    actor: ActorRef
 
 
 @dataclass
@@ -92,6 +102,7 @@ class Coder:
             (CODER_LOGIC_VERSION + self.lexicon.fingerprint + _source_fingerprint()).encode())
         self.version: str = f"coder-{CODER_LOGIC_VERSION}-{digest.hexdigest()[:10]}"
         self._cheap_words = self._build_cheap_words()
+        self._sector_cache: dict[str, str | None] = {}
 
     # -- collaborators ---------------------------------------------------------------------
     @property
@@ -220,7 +231,7 @@ class Coder:
                 # "pull out of": particle then preposition
                 for g in words:
                     k3 = f"{k} {g.lower_}"
-                    if g is not c and k3 in lex.verbs:
+                    if g.i != c.i and k3 in lex.verbs:
                         entry, key = lex.verbs[k3], k3
                 break
             k = f"{lemma} {c.lemma_.lower()}"
@@ -326,6 +337,13 @@ class Coder:
             content = _complement(tok, by_token, nouns)
             lemma = tok.lemma_.lower()
             transparent = lemma in lex.transparent_verbs
+            if transparent and content is None:
+                # "sent personnel to Bosnia to investigate": a purpose clause.
+                for child in tok.children:
+                    if child.dep_ in {"advcl", "xcomp"} and child.i in by_token and any(
+                            g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
+                        content = by_token[child.i]
+                        break
             kind = cand.entry.complement
             if transparent and content is not None and content.kind != "noun" and kind not in {
                     "governor", "intent"}:
@@ -376,14 +394,18 @@ class Coder:
         lex = self.lexicon
         cur = tok
         for _ in range(6):
-            if cur.dep_ in {"ccomp", "parataxis", "xcomp"} and cur.head is not cur:
+            if cur.dep_ in {"ccomp", "parataxis", "xcomp"} and cur.head.i != cur.i:
                 head = cur.head
                 if head.lemma_.lower() in lex.reporting_verbs:
                     return head
                 if head.lemma_.lower() in lex.verbs:
                     return None  # a governor, not a reporter
-            if cur.dep_ in {"conj", "xcomp", "advcl"} and cur.head is not cur:
+            if cur.dep_ in {"conj", "xcomp", "advcl"} and cur.head.i != cur.i:
                 cur = cur.head
+                continue
+            if cur.dep_ == "acl" and cur.head.dep_ in {"dobj", "attr", "nsubj", "pobj"}:
+                # "said Putin had no plans to meet": through the noun to its verb.
+                cur = cur.head.head if cur.head.dep_ != "pobj" else cur.head.head.head
                 continue
             break
         # Inverted reporting: "Russia withdrew ..., the Kremlin said."
@@ -436,8 +458,14 @@ class Coder:
             # "X's call for ..." handled above; "called for sanctions" is the verb's event.
             return []
         subjects = finder.subjects(tok)
+        if not subjects and cand.entry.stative:
+            for child in tok.children:
+                if child.dep_ == "nsubjpass":
+                    subjects = finder.np_actors(child, "subject", places=True)
         if not subjects and cand.noun is not None:
             subjects = finder.noun_agent(cand.noun)
+        if not subjects:
+            subjects = finder.population_place(tok)
         if not subjects and cand.noun is not None:
             between = finder.between(cand.noun)
             if len(between) >= 2:
@@ -455,12 +483,30 @@ class Coder:
         if cand.kind == "light" and cand.noun is not None:
             targets = finder.targets(tok, replace(entry, object_is_target=False), source_keys,
                                      skip=None)
-            targets += finder.prep_targets(cand.noun, entry, source_keys)
-            targets += [a for a in finder.between(cand.noun) if a.key not in source_keys]
-            targets += [a for a in finder.noun_agent(cand.noun) if a.key not in source_keys]
+            # The event noun, and the object it modifies ("a mediation mission between").
+            holders = [cand.noun]
+            if cand.noun.dep_ in {"compound", "pobj"} and cand.noun.head.i != tok.i:
+                holder = cand.noun.head if cand.noun.dep_ == "compound" else cand.noun.head.head
+                if holder.i != tok.i:
+                    holders.append(holder)
+            for noun in holders:
+                targets += finder.prep_targets(noun, entry, source_keys)
+                targets += [a for a in finder.between(noun) if a.key not in source_keys]
+                targets += [a for a in finder.noun_agent(noun) if a.key not in source_keys]
             return _unique_args(targets)
-        targets = finder.targets(tok, entry, source_keys)
         content = cand.content
+        skip = None
+        if content is not None and content.token.dep_ in {"pobj", "pcomp"} and \
+                content.token.head.head.i == tok.i:
+            skip = content.token.head  # "blamed Israel FOR the bombing": the content's prep
+        targets = finder.targets(tok, entry, source_keys, skip=skip)
+        if not targets and entry.complement in {"governor", "intent"}:
+            # "demanded that the Sudanese government end curbs": the clause's subject.
+            for child in tok.children:
+                if child.dep_ == "ccomp":
+                    subj = [a for a in finder.subjects(child) if a.key not in source_keys]
+                    if subj:
+                        return _unique_args(subj)
         if not targets and content is not None:
             # "demanded that Hamas renounce ...": the content's doer is the target;
             # "agreed to provide aid for Romania": else the content's targets.
@@ -474,7 +520,73 @@ class Coder:
                     targets = inner_subj
             else:
                 targets = finder.np_targets(content.token, "content", source_keys)
+        if not targets and entry.complement in {"governor", "intent"} and content is None:
+            # "applied to join NATO": the complement's object, even when it is no trigger.
+            for child in tok.children:
+                if child.dep_ == "xcomp":
+                    targets = finder.targets(child, Entry(event=""), source_keys)
+                    if targets:
+                        break
+        if not targets and cand.governed_by is not None and \
+                cand.governed_by.token.lemma_.lower() in self.lexicon.transparent_verbs:
+            # "sent personnel to Bosnia to investigate": the transparent verb's targets.
+            gov = cand.governed_by
+            targets = finder.targets(gov.token, replace(gov.entry, place_targets=True),
+                                     source_keys)
         return _unique_args(targets)
+
+    def _sector_of(self, tok: Token) -> str | None:
+        """Sector of a common noun naming people ("students", "rebels"), via the registry."""
+        registry = self.registry
+        if registry is None or not hasattr(registry, "lookup"):
+            return None
+        phrases = []
+        compound = [c for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1]
+        if compound:
+            phrases.append(f"{compound[0].text} {tok.text}")
+        phrases += [tok.text, tok.lemma_]
+        for phrase in phrases:
+            key = phrase.lower()
+            if key not in self._sector_cache:
+                try:
+                    matches = registry.lookup(phrase)
+                except Exception:  # noqa: BLE001 - a lookup problem means "not a group"
+                    matches = []
+                sector = None
+                for m in matches[:1]:
+                    if not m.code and getattr(m, "kind", "") == "sector" and m.sector not in {
+                            None, "UNK", "NON"}:
+                        sector = m.sector
+                self._sector_cache[key] = sector
+            if self._sector_cache[key]:
+                return self._sector_cache[key]
+        return None
+
+    def _domestic_target(self, cand: Candidate, sources: list[Arg]) -> list[Arg]:
+        """An unnamed group acted on ("arrested students", "allowed opposition leaders to")
+        belongs to the doer's own country - the convention of the PLOVER/CAMEO gold data."""
+        if not sources:
+            return []
+        holders = [cand.token] + ([cand.noun] if cand.noun is not None else [])
+        if cand.content is not None:
+            holders.append(cand.content.token)
+        for holder in holders:
+            for child in holder.children:
+                patient = None
+                if child.dep_ in {"dobj", "nsubjpass", "dative"} and child.pos_ in {"NOUN", "PROPN"}:
+                    patient = child
+                elif child.dep_ == "prep" and child.lower_ in self.lexicon.target_preps:
+                    patient = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if patient is None or (cand.noun is not None and patient.i == cand.noun.i):
+                    continue
+                sector = self._sector_of(patient)
+                if sector in self.lexicon.domestic_sectors:
+                    src = sources[0]
+                    actor = replace(src.mention.actor, sector=sector, text=patient.text,  # type: ignore[attr-defined]
+                                    person=None, role=None, how="domestic")
+                    return [Arg(_Placeholder(patient.i, patient.i + 1, patient.text, actor),
+                                "domestic")]
+        return []
 
     def _events_for(self, doc: Doc, sent: Span, index: int, cand: Candidate,
                     finder: ArgumentFinder, day: date | None, precision: str,
@@ -485,6 +597,8 @@ class Coder:
             return []
         source_keys = {a.key for a in sources}
         targets = self._targets(cand, finder, source_keys)
+        if not targets and cand.entry.event in self.lexicon.domestic_events:
+            targets = self._domestic_target(cand, sources)
         if cand.entry.target_required and not targets:
             return []
         # Modality and negation, measured on the verb that carries the clause.
@@ -506,9 +620,16 @@ class Coder:
                 modality = gov_mod.modality
         if modality == "negate":
             modality, negated = "asserted", True
+        if cand.entry.complement in {"governor", "intent"} and conditional_inside(anchor, lex):
+            modality = "conditional"
 
-        event = cand.entry.event
+        entry = cand.entry
         pattern = f"{cand.kind}:{cand.key}"
+        if entry.solo is not None and not targets and not (
+                len(sources) >= 2 and _coordinated(sources, doc)):
+            entry = replace(entry.solo, weight=entry.weight)
+            pattern += " solo"
+        event = entry.event
         primary_conf_bonus = 0.0
         secondary: tuple[str, str] | None = None  # (event, modality) of the stated event
         if cand.intent:
@@ -517,7 +638,7 @@ class Coder:
             if content_event and quad in (3, 4) and content_event not in {"REQUEST", "ACCUSE"}:
                 event = "THREATEN"
             elif content_event:
-                event = "AGREE" if cand.entry.event != "THREATEN" or quad in (1, 2) else event
+                event = "AGREE" if entry.event != "THREATEN" or quad in (1, 2) else event
             pattern += f" intent<{content_event or '-'}>"
             if modality == "asserted":
                 modality = "future"
@@ -543,7 +664,9 @@ class Coder:
         reporter_ref = reported_by
         if reporter is not None:
             said = finder.subjects(reporter)
-            if said:
+            # "Japan announced that it would expel": the doer speaking for itself is no
+            # third-party report.
+            if said and said[0].key not in source_keys:
                 reporter_ref = _ref(said[0])
         # Pairs: compound subject without target -> reciprocal.
         pairs: list[tuple[Arg, Arg | None]] = []
@@ -552,11 +675,16 @@ class Coder:
                 for t in targets:
                     if s.key != t.key:
                         pairs.append((s, t))
-        elif len(sources) >= 2:
+        elif len(sources) >= 2 and _coordinated(sources, doc):
             pairs = [(a, b) for a, b in permutations(sources, 2) if a.code != b.code]
             pattern += " reciprocal"
         if not pairs:
             pairs = [(s, None) for s in sources]
+        if not _coordinated(sources, doc):
+            # Several actors in one non-coordinated phrase ("Montenegro Municipality
+            # Association (AKK) officials"): the first named is the doer.
+            first = sources[0].key
+            pairs = [p for p in pairs if p[0].key == first]
         pairs = pairs[:MAX_EVENTS_PER_TRIGGER]
 
         trig_tok = cand.token
@@ -568,26 +696,26 @@ class Coder:
             depth=_clause_depth(trig_tok), governed=cand.governed_by is not None,
             suppressed=cand.suppressed, pronoun_source=any(
                 s.via.endswith(":pron") for s in sources),
-            reciprocal=not targets and len(sources) >= 2, reported=reporter is not None,
+            reciprocal=not targets and len(sources) >= 2 and _coordinated(sources, doc),
+            reported=reporter is not None,
             negated=negated, modality=modality)
         score = conf.confidence(features) + primary_conf_bonus
         out: list[Event] = []
         for s, t in pairs:
-            out.append(self._make_event(event, cand, s, t, evidence, day, precision, negated,
+            out.append(self._make_event(event, entry, s, t, evidence, day, precision, negated,
                                         modality, reporter_ref, pattern, score))
             if secondary is not None:
                 sec_event, sec_mod = secondary
-                out.append(self._make_event(sec_event, cand, s, t, evidence, day, precision,
+                out.append(self._make_event(sec_event, entry, s, t, evidence, day, precision,
                                             mod.negated or cand.negate, sec_mod, reporter_ref,
                                             f"{cand.kind}:{cand.key} stated-future",
                                             max(0.05, score - 0.15), keep_codes=True))
         return out
 
-    def _make_event(self, event: str, cand: Candidate, s: Arg, t: Arg | None,
+    def _make_event(self, event: str, entry: Entry, s: Arg, t: Arg | None,
                     evidence: Evidence, day: date | None, precision: str, negated: bool,
                     modality: str, reporter: ActorRef | None, pattern: str, score: float,
                     keep_codes: bool = False) -> Event:
-        entry = cand.entry
         same = event == entry.event
         mode = entry.mode if same else None
         cameo = entry.cameo if same else None
@@ -675,7 +803,7 @@ def _light_objects(tok: Token) -> list[Token]:
         if child.dep_ in {"dobj", "attr", "nsubjpass"}:
             out.append(child)
             for g in child.children:
-                if g.dep_ == "conj":
+                if g.dep_ in {"conj", "compound"}:  # "a mediation mission", "talks and ..."
                     out.append(g)
                 # "ten days of war games", "a series of air strikes"
                 if g.dep_ == "prep" and g.lower_ == "of":
@@ -737,7 +865,7 @@ def _clause_depth(tok: Token) -> int:
     depth = 0
     cur = tok
     for _ in range(20):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         if cur.dep_ in {"advcl", "relcl", "acl", "csubj"}:
             depth += 1
@@ -761,6 +889,20 @@ def _ref(arg: Arg | None) -> ActorRef | None:
     if actor.how is None or actor.text is None:
         actor = replace(actor, how=actor.how or arg.via, text=actor.text or arg.mention.text)  # type: ignore[attr-defined]
     return actor
+
+
+def _coordinated(sources: list[Arg], doc: Doc | None = None) -> bool:
+    """Several doers that really act together: "India and France", "the two sides"."""
+    if len(sources) < 2:
+        return True
+    spans = {(a.key[0], a.key[1]) for a in sources}
+    if len(spans) < len(sources) or any(":conj" in a.via for a in sources):
+        return True
+    if doc is not None:
+        lo = min(a.key[0] for a in sources)
+        hi = max(a.key[1] for a in sources)
+        return any(t.dep_ == "cc" or t.lower_ in {"and", "&"} for t in doc[lo:hi])
+    return False
 
 
 def _unique_args(args: list[Arg]) -> list[Arg]:

@@ -49,6 +49,8 @@ class Entry:
     object_is_target: bool = True
     object_required: bool = False
     target_required: bool = False
+    stative: bool = False  # "X is opposed to": the passive subject is the doer
+    solo: Entry | None = field(default=None, hash=False, compare=False)  # one actor, no target
     weight: float = 0.6
     where: str = ""
 
@@ -81,6 +83,9 @@ class Lexicon:
     decision_verbs: set[str] = field(default_factory=set)
     obligation_aux: set[str] = field(default_factory=set)
     statement_nouns: set[str] = field(default_factory=set)
+    population_nouns: set[str] = field(default_factory=set)
+    domestic_events: set[str] = field(default_factory=set)
+    domestic_sectors: set[str] = field(default_factory=set)
     irregular_forms: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     fingerprint: str = ""
@@ -187,6 +192,9 @@ class LexiconBuilder:
             sub = self._entry(f"{key} {obj}", obj_spec, where, kinds)
             if sub is not None:
                 objects[str(obj).lower()] = replace(sub, weight=max(sub.weight, weight))
+        solo = None
+        if spec.get("solo") is not None:
+            solo = self._entry(f"{key} (solo)", spec["solo"], where, kinds)
         contexts = spec.get("contexts") or ()
         if isinstance(contexts, str):
             contexts = (contexts,)
@@ -203,6 +211,8 @@ class LexiconBuilder:
             object_is_target=bool(spec.get("object_is_target", True)),
             object_required=bool(spec.get("object_required", False)),
             target_required=bool(spec.get("target_required", False)),
+            stative=bool(spec.get("stative", False)),
+            solo=solo,
             weight=weight,
             where=where,
         )
@@ -236,7 +246,10 @@ class LexiconBuilder:
                                 ("conditional_marks", lex.conditional_marks),
                                 ("decision_verbs", lex.decision_verbs),
                                 ("obligation_aux", lex.obligation_aux),
-                                ("statement_nouns", lex.statement_nouns)):
+                                ("statement_nouns", lex.statement_nouns),
+                                ("population_nouns", lex.population_nouns),
+                                ("domestic_events", lex.domestic_events),
+                                ("domestic_sectors", lex.domestic_sectors)):
             values = data.get(section)
             if values is None:
                 continue
@@ -248,7 +261,7 @@ class LexiconBuilder:
                     lex.problems.append(f"{name}: section {section!r}: quote the word read as "
                                         f"{v!r} (e.g. \"on\", \"no\")")
                     continue
-                target.add(str(v).lower())
+                target.add(str(v).upper() if section.startswith("domestic") else str(v).lower())
         for section, mapping in (("transparent_verbs", lex.transparent_verbs),
                                  ("irregular_forms", lex.irregular_forms)):
             values = data.get(section)
@@ -281,7 +294,8 @@ class LexiconBuilder:
                                "intent_adjectives", "future_nouns", "negators", "future_aux",
                                "hypothetical_aux", "conditional_marks", "__line__",
                                "transparent_verbs", "decision_verbs", "irregular_forms",
-                               "obligation_aux", "statement_nouns"}
+                               "obligation_aux", "statement_nouns", "population_nouns",
+                               "domestic_events", "domestic_sectors"}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 

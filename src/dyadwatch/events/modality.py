@@ -52,6 +52,18 @@ def _in_conditional(tok: Token, lex: Lexicon) -> bool:
         g.dep_ == "mark" and g.lower_ in lex.conditional_marks for g in tok.children)
 
 
+def conditional_inside(tok: Token, lex: Lexicon) -> bool:
+    """An "if/unless" clause inside the complement of a governor ("warned that X would
+    face sanctions if ..."): the whole threat or promise is conditional."""
+    for child in tok.children:
+        if child.dep_ in {"ccomp", "xcomp"}:
+            for t in child.subtree:
+                if t.dep_ == "mark" and t.lower_ in lex.conditional_marks and \
+                        t.head.dep_ == "advcl":
+                    return True
+    return False
+
+
 def modality_of(tok: Token, lex: Lexicon, *, stop: Token | None = None,
                 reported_past: bool = False) -> Modality:
     """Modality of the event whose trigger (or light verb) is ``tok``.
@@ -80,23 +92,23 @@ def modality_of(tok: Token, lex: Lexicon, *, stop: Token | None = None,
     # plan to", an "if" clause attached higher up.
     cur = tok
     steps = 0
-    while cur.dep_ in _CHAIN and cur.head is not cur and steps < 4:
+    while cur.dep_ in _CHAIN and cur.head.i != cur.i and steps < 4:
         parent = cur.head
-        if stop is not None and parent == stop:
+        if stop is not None and parent.i == stop.i:
             break
         steps += 1
         if parent.pos_ in {"NOUN", "PROPN"}:
-            if parent.lemma_.lower() in lex.future_nouns:
-                future = True
-            if _negated_here(parent, lex):
-                negated = True
-            # "has no plans to": the negation sits on the noun's determiner.
+            noun_negated = _negated_here(parent, lex)
             cur = parent
             if cur.dep_ in {"dobj", "attr", "nsubj", "pobj"}:
                 verb = cur.head
-                if _negated_here(verb, lex):
-                    negated = True
+                noun_negated = noun_negated or _negated_here(verb, lex)
                 cur = verb
+            if noun_negated:
+                # "has no plans to meet": the meeting is negated, not promised.
+                negated = True
+            elif parent.lemma_.lower() in lex.future_nouns:
+                future = True
             continue
         if parent.pos_ == "ADJ" and parent.lemma_.lower() in lex.intent_adjectives:
             future = True

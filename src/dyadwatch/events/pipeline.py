@@ -44,6 +44,8 @@ CONTEXT_SENTENCES = 2
 #: Sentences longer than this are not parsed: they are tables or run-on boilerplate,
 #: and the parser's cost grows with length.
 MAX_SENTENCE_CHARS = 2000
+#: Coded once per process before any document, to build the registry's matchers.
+WARM_UP_TEXT = "Russia and China held talks in Geneva, the United Nations said."
 
 
 @dataclass
@@ -142,6 +144,19 @@ class _Tools:
         self.could_hold_event: Callable[[str], bool] = getattr(
             coder, "could_hold_event", None
         ) or (lambda text: bool(self.registry.scan(text)))
+
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        # The registry builds its phrase matchers on first use, per vocabulary, which
+        # costs seconds; doing it here means forked workers inherit them ready-made.
+        try:
+            sample = WARM_UP_TEXT
+            self.could_hold_event(sample)
+            self.registry.scan(sample)
+            self.coder.code_doc(self.nlp(sample), None, context_codes=())
+        except Exception:  # a failing warm-up shows again, per document, where it matters
+            pass
 
     def context_codes(self, job: dict[str, Any]) -> tuple[str, ...]:
         head = [job.get("title") or ""] + [s[2] for s in job["sentences"][:CONTEXT_SENTENCES]]
@@ -310,7 +325,7 @@ def _fallback_date(job: dict[str, Any]) -> date:
 def _store_chunk(store: Store, jobs: list[dict[str, Any]], results: list[DocResult],
                  version: str) -> tuple[int, set[int]]:  # fmt: skip
     """Replace the chunk's reports, link them, mark the documents coded (one transaction)."""
-    rows = []
+    rows, stories, quotes = [], [], []
     for job, result in zip(jobs, results, strict=True):
         texts = {s[0]: s[2] for s in job["sentences"]}
         fallback = _fallback_date(job)
@@ -324,11 +339,13 @@ def _store_chunk(store: Store, jobs: list[dict[str, Any]], results: list[DocResu
             row["sentence_idx"] = idx
             row["themes"] = sorted(set(row["themes"]) | set(assign_themes(row, texts.get(idx, ""))))
             rows.append(row)
+            stories.append(job.get("story_id"))
+            quotes.append(texts.get(idx))
     doc_ids = [job["doc_id"] for job in jobs]
     with store.begin() as conn:
         event_store.delete_reports_of(conn, doc_ids)
         report_ids = event_store.insert_reports(conn, rows)
-        touched = event_store.link_reports(conn, report_ids)
+        touched = event_store.link_new_reports(conn, report_ids, rows, stories, quotes)
         event_store.mark_coded(conn, doc_ids, version)
     return len(rows), touched
 

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -34,7 +35,14 @@ from dyadwatch.ingest.dates import DateError, parse_published
 from dyadwatch.ingest.errors import ReadError, ReadWarning
 from dyadwatch.ingest.pipeline import DocumentWriter, IngestSummary, record_problem
 from dyadwatch.ingest.sentences import split_sentences
-from dyadwatch.ingest.web import Fetcher, FetchResult, canonical_url, page_document, store_one
+from dyadwatch.ingest.web import (
+    Fetcher,
+    FetchResult,
+    canonical_url,
+    page_document,
+    store_one,
+    with_feed_hint,
+)
 from dyadwatch.model import Document
 from dyadwatch.store import Store
 from dyadwatch.store import documents as doc_store
@@ -42,6 +50,9 @@ from dyadwatch.store import feeds as feed_store
 
 #: Tries at an entry's page (the first included) before it is left as a summary.
 MAX_ATTEMPTS = 5
+#: New entries fetched per feed and poll: a feed listing hundreds of old items is read
+#: over several polls instead of one very long one.
+MAX_NEW_PER_POLL = 100
 BLOCK_TAG_RE = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/blockquote|/tr)\b[^>]*>", re.I)
 TAG_RE = re.compile(r"<[^>]+>")
 
@@ -75,6 +86,7 @@ class FeedReport:
     known: int = 0
     duplicates: int = 0
     retried: int = 0
+    deferred: int = 0
     error: str | None = None
 
     @property
@@ -100,6 +112,8 @@ class FeedReport:
             parts.append(f"{self.duplicates} duplicate{'s' if self.duplicates != 1 else ''}")
         if self.retried:
             parts.append(f"{self.retried} retried")
+        if self.deferred:
+            parts.append(f"{self.deferred} left for the next poll")
         return f"{head}; " + ", ".join(parts)
 
 
@@ -170,8 +184,6 @@ def feed_entries(parsed: Any, feed_url: str) -> list[FeedEntry]:
     for entry in parsed.entries:
         link = entry.get("link")
         if link:
-            from urllib.parse import urljoin
-
             link = urljoin(base, link.strip())
             if not link.startswith(("http://", "https://")):
                 link = None
@@ -227,6 +239,8 @@ class _Run:
     fetcher: Fetcher
     tell: Tell
     max_attempts: int = MAX_ATTEMPTS
+    #: Entries new to us fetched per feed per poll; the rest wait for the next poll.
+    max_new: int = MAX_NEW_PER_POLL
     #: Feed summaries replaced by their full article in this run.
     upgraded: int = 0
 
@@ -253,8 +267,27 @@ def _article(run: _Run, link: str, *, published: datetime | None, title: str | N
 
 
 def handle_entry(run: _Run, entry: FeedEntry, report: FeedReport, *, feed_id: int | None,
-                 feed_url: str, feed_title: str | None) -> None:
-    """Fetch and store one entry unless it is known; fall back to its summary."""
+                 feed_url: str, feed_title: str | None) -> bool:
+    """Fetch and store one entry unless it is known; fall back to its summary.
+
+    Returns whether the entry was new to us (known entries cost no request). A bug
+    tripped by one odd page is told as one line and counted as a failed attempt, so a
+    long-running `watch` goes on with the other entries.
+    """
+    known_before = report.known
+    try:
+        _handle_entry(run, entry, report, feed_id=feed_id, feed_url=feed_url, feed_title=feed_title)
+    except Exception as exc:  # noqa: BLE001 - one entry must not stop the watch
+        reason = f"unexpected error ({type(exc).__name__}: {exc})"
+        report.failed += 1
+        run.tell(ReadError(entry.link or entry.key, reason))
+        with run.store.begin() as conn:
+            feed_store.record_fetch(conn, entry.key, status="failed", feed_id=feed_id, error=reason)
+    return report.known == known_before
+
+
+def _handle_entry(run: _Run, entry: FeedEntry, report: FeedReport, *, feed_id: int | None,
+                  feed_url: str, feed_title: str | None) -> None:
     with run.store.connect() as conn:
         row = feed_store.get_fetch(conn, entry.key)
         stored_elsewhere = row is None and doc_store.find_by_canonical_url(conn, entry.key) is not None
@@ -405,8 +438,9 @@ def poll_feed(run: _Run, feed: dict[str, Any], *, stop: threading.Event | None =
             entries, title = [], feed.get("name")
         else:
             if result.kind != "feed":
-                raise ReadError(feed["url"], f"not an RSS or Atom feed (Content-Type: "
-                                             f"{result.content_type or 'none'})")
+                error = ReadError(feed["url"], f"not an RSS or Atom feed (Content-Type: "
+                                               f"{result.content_type or 'none'})")
+                raise with_feed_hint(error, result) if result.kind == "html" else error
             entries, title = _entries_of(run, result, report, feed.get("name"))
     except ReadError as error:
         report.status, report.error = "error", error.reason
@@ -414,13 +448,23 @@ def poll_feed(run: _Run, feed: dict[str, Any], *, stop: threading.Event | None =
         with run.store.begin() as conn:
             feed_store.record_poll(conn, feed["id"], status=f"error: {error.reason}", keep_validators=True)
         entries, title, result = [], feed.get("name"), None
-    for entry in entries:
+    fresh = 0
+    for position, entry in enumerate(entries):
         if stop is not None and stop.is_set():
             report.status = "stopped"
             return report
+        if fresh >= run.max_new:
+            # The rest waits for the next poll; the validators are not saved, so that
+            # poll reads the feed again instead of getting a 304.
+            report.deferred = len(entries) - position
+            break
         handled.add(entry.key)
-        handle_entry(run, entry, report, feed_id=feed["id"], feed_url=feed["url"], feed_title=title)
-    if result is not None:
+        fresh += handle_entry(run, entry, report, feed_id=feed["id"], feed_url=feed["url"], feed_title=title)
+    if result is not None and report.deferred:
+        with run.store.begin() as conn:
+            feed_store.record_poll(conn, feed["id"], status=f"{result.status}: {len(entries)} entries, "
+                                   f"{report.deferred} left for the next poll", keep_validators=True)
+    elif result is not None:
         with run.store.begin() as conn:
             if result.not_modified:
                 feed_store.record_poll(conn, feed["id"], status="304 not modified", keep_validators=True)
@@ -439,7 +483,8 @@ def poll_feed(run: _Run, feed: dict[str, Any], *, stop: threading.Event | None =
 
 
 def poll_feeds(store: Store, fetcher: Fetcher, *, on_problem: Tell | None = None,
-               max_attempts: int = MAX_ATTEMPTS, stop: threading.Event | None = None,
+               max_attempts: int = MAX_ATTEMPTS, max_new: int = MAX_NEW_PER_POLL,
+               stop: threading.Event | None = None,
                on_feed: Callable[[FeedReport], None] | None = None) -> PollSummary:
     """Poll every stored feed once; ``on_feed`` hears each feed's report as it is done."""
     poll = PollSummary()
@@ -448,7 +493,7 @@ def poll_feeds(store: Store, fetcher: Fetcher, *, on_problem: Tell | None = None
     def tell(problem: ReadError) -> None:
         record_problem(store, poll.ingest, problem, on_problem)
 
-    run = _Run(store, writer, fetcher, tell, max_attempts)
+    run = _Run(store, writer, fetcher, tell, max_attempts, max_new)
     with store.connect() as conn:
         feeds = feed_store.list_feeds(conn)
     poll.ingest.inputs = len(feeds)

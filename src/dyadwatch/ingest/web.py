@@ -19,12 +19,14 @@ import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
+import lxml.etree
+import lxml.html
 from charset_normalizer import from_bytes
 from trafilatura.deduplication import LRU_TEST
 
@@ -406,9 +408,74 @@ def page_document(result: FetchResult, *, ref: str, published: datetime | None =
                                   source=source, kind=kind)
     if document.published is not None and document.published is fallback and published is None:
         document.extra["date_from"] = "last-modified"
-    document.extra["canonical_url"] = canonical_url(document.extra.get("canonical_url") or result.final_url)
+    head = page_head(text, result.final_url)
+    document.extra["canonical_url"] = head.get("canonical") or canonical_url(result.final_url)
     document.extra["fetched_url"] = result.final_url
+    # The publisher's own name for itself beats a feed's title or nothing.
+    if head.get("site_name"):
+        document.source = head["site_name"]
     return document, encoding_note
+
+
+def page_head(html: str, page_url: str) -> dict[str, str]:
+    """The page's canonical URL (``<link rel=canonical>``, else ``og:url``) and site name.
+
+    A canonical that points at the site's home page from an article is a common CMS
+    mistake; believing it would make every article a duplicate of the first, so it is
+    ignored.
+    """
+    found: dict[str, str] = {}
+    try:
+        tree = lxml.html.fromstring(html[:500_000])
+    except (lxml.etree.ParserError, ValueError):
+        return found
+    candidates = [
+        href for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split() and (href := link.get("href"))
+    ] + [meta.get("content") for meta in tree.iter("meta")
+         if meta.get("property") == "og:url" and meta.get("content")]
+    for candidate in candidates:
+        absolute = urljoin(page_url, candidate.strip())
+        if not absolute.startswith(("http://", "https://")):
+            continue
+        if urlsplit(absolute).path in ("", "/") and urlsplit(page_url).path not in ("", "/"):
+            continue
+        found["canonical"] = canonical_url(absolute)
+        break
+    for meta in tree.iter("meta"):
+        if meta.get("property") == "og:site_name" and (meta.get("content") or "").strip():
+            found["site_name"] = meta.get("content").strip()
+            break
+    return found
+
+
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+
+
+def feed_links(result: FetchResult) -> list[str]:
+    """Feeds a web page advertises (``<link rel="alternate" type="application/rss+xml">``)."""
+    text, _ = decode_html(result.content, result.headers.get("content-type"))
+    try:
+        tree = lxml.html.fromstring(text[:500_000])
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    links = []
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "alternate" in rel and (link.get("type") or "").lower() in FEED_LINK_TYPES and link.get("href"):
+            url = urljoin(result.final_url, link.get("href").strip())
+            if url.startswith(("http://", "https://")) and url not in links:
+                links.append(url)
+    return links
+
+
+def with_feed_hint(error: ReadError, result: FetchResult) -> ReadError:
+    """Add the feeds a page links to, when someone gave the site instead of its feed."""
+    links = feed_links(result)
+    if not links:
+        return error
+    more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
+    return ReadError(error.where, f"{error.reason}; the page links to the feed {links[0]}{more}")
 
 
 def _already_stored(store: Store, key: str) -> bool:
@@ -444,7 +511,7 @@ def ingest_urls(
     """
     options = options or ReadOptions()
     fetch_options = fetch_options or FetchOptions()
-    fetch_options.max_bytes = min(fetch_options.max_bytes, options.max_bytes)
+    fetch_options = replace(fetch_options, max_bytes=min(fetch_options.max_bytes, options.max_bytes))
     summary = IngestSummary(inputs=len(urls))
     writer = DocumentWriter(store, summary)
     own_fetcher = fetcher is None
@@ -474,8 +541,11 @@ def ingest_urls(
                 if kind != "html":
                     raise ReadError(url, f"not a web page or feed (Content-Type: "
                                          f"{result.content_type or 'none'})")
-                document, note = page_document(result, ref=url, published=options.published,
-                                               source=options.source)
+                try:
+                    document, note = page_document(result, ref=url, published=options.published,
+                                                   source=options.source)
+                except ReadError as no_text:
+                    raise with_feed_hint(no_text, result) from None
             except ReadError as error:
                 summary.unreadable_inputs += 1
                 problem(error)

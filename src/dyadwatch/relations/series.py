@@ -91,7 +91,7 @@ def _finish(side: dict[str, Any]) -> dict[str, Any]:
     return side
 
 
-def _check_request(freq: str, since: date | None, until: date | None, theme: str | None) -> None:
+def check_request(freq: str, since: date | None, until: date | None, theme: str | None) -> None:
     if freq not in FREQS:
         raise RelationsError(f"unknown frequency {freq!r}; use one of {', '.join(FREQS)}")
     if since is not None and until is not None and since > until:
@@ -100,6 +100,17 @@ def _check_request(freq: str, since: date | None, until: date | None, theme: str
         )
     if theme is not None and theme not in theme_ids():
         raise RelationsError(f"unknown theme {theme!r}; themes are: {', '.join(theme_ids())}")
+
+
+def resolve_sides(a: str, b: str, store: Store) -> tuple[Side, Side]:
+    """Both sides of a dyad; they must not share codes, or events would count in both directions."""
+    side_a, side_b = resolve_side(a, store), resolve_side(b, store)
+    shared = side_a.codes & side_b.codes
+    if shared:
+        raise RelationsError(
+            f"a dyad needs two distinct sides: {side_a.name} and {side_b.name} share {', '.join(sorted(shared))}"
+        )
+    return side_a, side_b
 
 
 def dyad_series(
@@ -118,8 +129,8 @@ def dyad_series(
     Raises :class:`RelationsError` (or its subclass ``UnknownActorError``, which carries
     suggestions) for a bad request; a dyad without events gives ``periods == []``.
     """
-    _check_request(freq, since, until, theme)
-    side_a, side_b = resolve_side(a, store), resolve_side(b, store)
+    check_request(freq, since, until, theme)
+    side_a, side_b = resolve_sides(a, b, store)
     grain = "day" if freq in ("day", "week") else "month"
     with store.connect() as conn:
         rows = {
@@ -138,12 +149,20 @@ def dyad_series(
     announced: dict[Period, dict[str, Any]] = {}
     values: dict[Period, Counter] = defaultdict(Counter)
     negated = 0
+    keys: dict[str, Period] = {}
+
+    def period_for(key: str) -> Period:
+        # Rows repeat the same few keys: compute each period once.
+        if key not in keys:
+            keys[key] = period_of(key_date(key), freq)
+        return keys[key]
+
     for direction, direction_rows in rows.items():
         for row in direction_rows:
             if row["negated"]:
                 negated += int(row["n"])
                 continue
-            period = period_of(key_date(row["key"]), freq)
+            period = period_for(row["key"])
             if row["announced"]:
                 entry = announced.setdefault(
                     period, {"events": 0, "reports": 0, "by_event": {}, "a_to_b": 0, "b_to_a": 0}
@@ -159,7 +178,7 @@ def dyad_series(
 
     coverage: Counter = Counter()
     for key, n in coverage_rows.items():
-        coverage[period_of(key_date(key), freq)] += n
+        coverage[period_for(key)] += n
 
     result: dict[str, Any] = {
         "dyad": f"{side_a.name}-{side_b.name}",

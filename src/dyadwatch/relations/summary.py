@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from dyadwatch.relations.codes import resolve_side
-from dyadwatch.relations.series import QUAD_NAMES, _check_request, event_dict
+from dyadwatch.relations.series import QUAD_NAMES, check_request, event_dict, resolve_sides
 from dyadwatch.relations.themes import taxonomy
 from dyadwatch.store import Store
 from dyadwatch.store import series as queries
@@ -58,8 +57,8 @@ def themes_summary(
 
     Shares are of the dyad's counted events, so they can add up to more than 1.
     """
-    _check_request("month", since, until, None)
-    side_a, side_b = resolve_side(a, store), resolve_side(b, store)
+    check_request("month", since, until, None)
+    side_a, side_b = resolve_sides(a, b, store)
     ab, ba = (side_a.codes, side_b.codes), (side_b.codes, side_a.codes)
     window = {"since": since, "until": until}
     themes_out = []

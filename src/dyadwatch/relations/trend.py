@@ -213,7 +213,15 @@ def bootstrap_band(
     valid = denominators > 0
     if not valid.any():
         return None
-    stats = sums[valid] / denominators[valid]
+    stats = np.sort(sums[valid] / denominators[valid])
     tail = (1.0 - band) / 2
-    low, high = np.quantile(stats, [tail, 1.0 - tail])
-    return float(low), float(high)
+    return _sorted_quantile(stats, tail), _sorted_quantile(stats, 1.0 - tail)
+
+
+def _sorted_quantile(ordered: np.ndarray, q: float) -> float:
+    # numpy's default (linear) quantile, on data already sorted: np.quantile costs more
+    # than the whole resampling for a short series of samples.
+    position = q * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return float(ordered[below] + (ordered[above] - ordered[below]) * (position - below))

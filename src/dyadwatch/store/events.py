@@ -151,42 +151,32 @@ def delete_reports_of(conn: Connection, doc_ids: Sequence[int]) -> set[int]:
 # --------------------------------------------------------------------------- linking
 
 
-def _report_key(conn: Connection, report_id: int) -> tuple[Any, linking.ReportKey]:
-    row = conn.execute(
-        sa.select(reports, documents.c.story_id, sentences.c.text.label("sentence_text"))
-        .join(documents, documents.c.id == reports.c.doc_id)
-        .outerjoin(
-            sentences,
-            sa.and_(sentences.c.doc_id == reports.c.doc_id, sentences.c.idx == reports.c.sentence_idx),
-        )
-        .where(reports.c.id == report_id)
-    ).one()
-    key = linking.ReportKey(
-        doc_id=row.doc_id,
-        story_id=row.story_id,
-        date=row.date,
-        date_precision=row.date_precision,
-        mode=row.mode,
-        words=linking.words(row.sentence_text),
+def _key_of(row: Any, story_id: int | None, sentence_text: str | None) -> linking.ReportKey:
+    return linking.ReportKey(
+        doc_id=row["doc_id"],
+        story_id=story_id,
+        date=row["date"],
+        date_precision=row["date_precision"],
+        mode=row["mode"],
+        words=linking.words(sentence_text),
     )
-    return row, key
 
 
 def _candidates(conn: Connection, row: Any) -> list[linking.Candidate]:
-    low, high = linking.date_range(row.date, row.date_precision)
+    low, high = linking.date_range(row["date"], row["date_precision"])
     target = (
-        events.c.target_code.is_(None) if row.target_code is None
-        else events.c.target_code == row.target_code
+        events.c.target_code.is_(None) if row["target_code"] is None
+        else events.c.target_code == row["target_code"]
     )  # fmt: skip
     found = conn.execute(
         sa.select(events.c.id, events.c.date, events.c.date_precision)
         .where(
-            events.c.source_code == row.source_code,
+            events.c.source_code == row["source_code"],
             target,
-            events.c.event == row.event,
-            events.c.negated == row.negated,
-            events.c.modality.in_(linking.same_stance_modalities(row.modality)),
-            events.c.date_precision == row.date_precision,
+            events.c.event == row["event"],
+            events.c.negated == bool(row["negated"]),
+            events.c.modality.in_(linking.same_stance_modalities(row["modality"])),
+            events.c.date_precision == row["date_precision"],
             events.c.date.between(low, high),
         )
         .order_by(events.c.id)
@@ -215,24 +205,34 @@ def _candidates(conn: Connection, row: Any) -> list[linking.Candidate]:
     return [cands[i] for i in sorted(cands)]
 
 
-def link_reports(conn: Connection, report_ids: Sequence[int]) -> set[int]:
-    """Attach each report to the event it describes, creating events as needed.
+def link_new_reports(
+    conn: Connection, report_ids: Sequence[int], rows: Sequence[dict[str, Any]],
+    story_ids: Sequence[int | None], sentence_texts: Sequence[str | None],
+) -> set[int]:  # fmt: skip
+    """Attach each new report to the event it describes, creating events as needed.
 
-    Reports are linked one by one in the order given, so a later report can join an
-    event made by an earlier one in the same batch. Returns the events touched.
+    ``rows`` are the inserted report rows (ids in ``report_ids``), with their documents'
+    story ids and sentence texts. Reports are linked one by one in the order given, so a
+    later report can join an event made by an earlier one. Returns the events touched.
     """
+    return _link(conn, (
+        (row, _key_of(row, story, text), report_id)
+        for report_id, row, story, text in zip(report_ids, rows, story_ids, sentence_texts, strict=True)
+    ))  # fmt: skip
+
+
+def _link(conn: Connection, items: Iterable[tuple[Any, linking.ReportKey, int]]) -> set[int]:
     touched: set[int] = set()
-    for report_id in report_ids:
-        row, key = _report_key(conn, report_id)
+    for row, key, report_id in items:
         event_id = linking.choose_event(key, _candidates(conn, row))
         if event_id is None:
-            values = {name: getattr(row, name) for name in _EVENT_FIELDS}
+            values = {name: row[name] for name in _EVENT_FIELDS}
             values.update(
-                source_code=row.source_code,
-                source_sector=(row.source or {}).get("sector"),
-                target_code=row.target_code,
-                target_sector=(row.target or {}).get("sector"),
-                themes=list(row.themes or []),
+                source_code=row["source_code"],
+                source_sector=(row["source"] or {}).get("sector"),
+                target_code=row["target_code"],
+                target_sector=(row["target"] or {}).get("sector"),
+                themes=list(row["themes"] or []),
                 report_count=1,
                 doc_count=1,
                 primary_report_id=report_id,

@@ -106,9 +106,10 @@ def dyad_counts(
         .where(*where)
         .group_by(*group)
     )
+    names = ("key", "event", "quad_class", "goldstein", "plover_score", "negated", "modality", "n", "reports")
     out = []
-    for row in conn.execute(query):
-        record = dict(row._mapping)
+    for row in conn.execute(query).all():
+        record = dict(zip(names, row, strict=True))
         record["announced"] = record.pop("modality") in ANNOUNCED_MODALITIES
         out.append(record)
     return out
