@@ -134,6 +134,10 @@ def test_jsonl_readers_report_bad_lines_and_go_on(tmp_path: Path) -> None:
     assert [r.id for r in records] == ["G1", "G3"]
     assert [p.line for p in problems] == [2, 3]
     assert all(p.path == str(path) for p in problems)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    records, problems = read_current_style(empty)
+    assert records == [] and [str(p) for p in problems] == [f"{empty}: no records (empty file)"]
 
 
 def test_gold_jsonl_files_read_cleanly() -> None:
@@ -353,12 +357,19 @@ def test_cli_eval_petrarch_with_dictionaries(cli, tmp_path: Path) -> None:
     assert "per_record" not in payload
 
 
-def test_cli_eval_petrarch_gsr_table(cli, tmp_path: Path) -> None:
+def test_cli_eval_petrarch_gsr_table_reports_bad_dictionary_lines(cli, tmp_path: Path) -> None:
     _require_coder()
     gold = _slice_xml(PETR2, tmp_path / "petr2.xml", 5)
-    result = cli("eval", "petrarch", str(gold))
+    actors = tmp_path / "mine.actors.txt"
+    actors.write_text("FREEDONIA [FRD]\nTHIS LINE IS BROKEN [[[\n", encoding="utf-8")
+    result = cli("eval", "petrarch", str(gold), "--actors", str(actors))
     assert result.exit_code == 0, result.output
     assert "records_passed" in result.stdout and "f1_exact" in result.stdout
+    assert f"{actors}:2" in result.stderr
+    as_json = cli("eval", "petrarch", str(gold), "--actors", str(actors), "--format", "json")
+    payload = json.loads(as_json.stdout)
+    assert payload["records"] == 5
+    assert [p.split(": ")[0] for p in payload["dictionary_problems"]] == [f"{actors}:2"]
 
 
 def test_cli_eval_current_style(cli, tmp_path: Path) -> None:

@@ -271,3 +271,21 @@ def test_library_ingest_counts_sentences_per_block(store, tmp_path):
     write(tmp_path / "a.md", "# T\n\n## Heading without stop\nFirst sentence. Second sentence.\n")
     summary = ingest_paths(store, [str(tmp_path / "a.md")], ReadOptions())
     assert summary.added == 1 and summary.sentences == 3
+
+
+def test_html_keeps_subheadings_apart_and_the_headline_out_of_the_body(store):
+    from dyadwatch.ingest.html import document_from_html
+
+    page = """<html><head><title>Envoy visits Moscow</title>
+    <meta property="og:site_name" content="Wire Desk"></head><body><article><h1>Envoy visits Moscow</h1>
+    <p>The U.S. special envoy met President Vladimir Putin in St. Petersburg on Friday for talks on Ukraine
+    that lasted more than four hours, the Kremlin said in a statement.</p><h2>Ceasefire</h2>
+    <p>Kremlin spokesman Dmitry Peskov said the meeting was useful and that the two sides had discussed a
+    ceasefire along the front line and an exchange of prisoners.</p></article></body></html>"""
+    # The same page twice in one process: both extractions must keep their text.
+    for attempt in range(3):
+        document = document_from_html(page, ref=f"page-{attempt}")
+        assert document.title == "Envoy visits Moscow"
+        assert document.text.startswith("The U.S. special envoy")
+        assert ("heading", "Ceasefire") in [(b.kind, b.text) for b in document.blocks]
+        assert document.source == "Wire Desk"

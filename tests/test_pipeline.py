@@ -12,6 +12,7 @@ import copy
 import csv
 import io
 import json
+import os
 import re
 from datetime import date, datetime
 
@@ -41,6 +42,8 @@ class RecordingCoder(Coder):
         self.seen_contexts.append(tuple(context_codes))
         if "CRASH" in doc.text and self.crash:
             raise RuntimeError("cannot read this sentence")
+        if "DIE" in doc.text and os.getpid() != self.parent_pid:
+            os._exit(3)  # a worker process dying outright, as on a segfault
         return super().code_doc(doc, when, context_codes=context_codes, reported_by=reported_by)
 
 
@@ -101,6 +104,7 @@ def coder(base_coder):
     # A shallow copy shares the loaded lexicon; each test gets its own records and version.
     fresh = copy.copy(base_coder)
     fresh.coded_texts, fresh.seen_contexts, fresh.crash = [], [], False
+    fresh.parent_pid = os.getpid()
     return fresh
 
 
@@ -290,6 +294,24 @@ def test_worker_processes_give_the_same_result(tmp_path, store, coder):
             b, include_negated=True
         )
     other.dispose()
+
+
+def test_a_worker_process_dying_loses_only_its_document(tmp_path, coder, monkeypatch):
+    st = Store(str(tmp_path / "die.db"))
+    fatal = make_doc("die", ["Ukraine accused Russia of DIE shelling."],
+                     "2025-06-01", "Outlet Y", "Fatal one")  # fmt: skip
+    store_documents(st, [CORPUS[0], fatal, CORPUS[3], CORPUS[1]])
+    monkeypatch.setattr(pipeline, "CHUNK_DOCS", 2)
+    messages: list[str] = []
+    summary = pipeline.code_pending(st, coder=coder, workers=2, quiet=True, warn=messages.append)
+    assert summary.documents == 4
+    assert [doc_id for doc_id, _ in summary.failed] == [2]
+    assert len(messages) == 1 and "'Fatal one'" in messages[0] and "died" in messages[0]
+    assert {r["doc_id"] for r in all_reports(st)} == {1, 3, 4}
+    with st.connect() as conn:
+        coded = set(conn.execute(sa.select(documents.c.coded_version)).scalars())
+    assert coded == {pipeline.coding_version(coder)}
+    st.dispose()
 
 
 # --------------------------------------------------------------------------- queries

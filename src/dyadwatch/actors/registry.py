@@ -29,6 +29,8 @@ PROPER_KINDS = frozenset({"state", "territory", "region", "org", "ngo", "person"
                           "institution"})
 #: Kinds that place an actor (give it a code) without being a person.
 PLACE_KINDS = frozenset({"state", "territory", "region", "org", "ngo", "group", "institution"})
+#: How-values of entries that name an actor's country or organisation.
+_PLACE_HOWS = frozenset({"name", "demonym", "capital", "metonym", "org", "institution"})
 _SIMPLE_WORDS = re.compile(r"^[A-Za-z]+( [A-Za-z]+)*$")
 
 
@@ -69,6 +71,9 @@ class PhraseHit:
     end: int
     key: str
     aliases: list[Alias]
+    #: Character offsets when the hit is only part of a token ("U.S." in "U.S.-Russia").
+    start_char: int | None = None
+    end_char: int | None = None
 
     @property
     def entries(self) -> list[Entry]:
@@ -192,8 +197,28 @@ class Registry:
                 chosen.append(hit)
                 for i in range(hit.start, hit.end):
                     taken[i] = True
-        chosen = self._drop_name_fragments(doc, sorted(chosen, key=lambda h: h.start), taken)
+        chosen += self._inside_hyphenated_tokens(doc, taken)
+        chosen = self._drop_name_fragments(doc, sorted(chosen, key=lambda h: (h.start, h.start_char or 0)),
+                                           taken)
         return self._add_spelling_variants(doc, chosen)
+
+    def _inside_hyphenated_tokens(self, doc: Doc, taken: list[bool]) -> list[PhraseHit]:
+        """Actors inside tokens the tokenizer keeps whole: "U.S.-Russia", "U.S.-made"."""
+        hits = []
+        for token in doc:
+            text = token.text
+            if taken[token.i] or "-" not in text[1:-1] or len(text) < 4:
+                continue
+            offset = token.idx
+            for part in text.split("-"):
+                aliases = [a for a in self._index.get(normalise(part), ())
+                           if a.entry.how in _PLACE_HOWS and (part == a.text if a.exact
+                                                              else a.case_fits(part))]
+                if aliases and len(part) < len(text):
+                    hits.append(PhraseHit(token.i, token.i + 1, normalise(part), aliases,
+                                          offset, offset + len(part)))
+                offset += len(part) + 1
+        return hits
 
     def person_by_spelling(self, name: str) -> Entry | None:
         """A person whose name is spelt differently ("Aleksandr Lukashenko"), if unambiguous."""

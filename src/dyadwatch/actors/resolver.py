@@ -61,6 +61,15 @@ class _Group:
     person_text: str | None = None
     hits: list[PhraseHit] = field(default_factory=list)
 
+    def chars(self, doc: Doc) -> tuple[int, int]:
+        """Character span; sub-token hits ("U.S." in "U.S.-Russia") keep their own offsets."""
+        span = doc[self.start:self.end]
+        first, last = self.hits[0], self.hits[-1]
+        start = first.start_char if first.start_char is not None and first.start == self.start \
+            else span.start_char
+        end = last.end_char if last.end_char is not None and last.end == self.end else span.end_char
+        return start, end
+
 
 def _category(entry: Entry) -> str:
     if entry.kind == "dyad":
@@ -157,7 +166,8 @@ def compose(registry: Registry, group: _Group, when: date | None, *, former: boo
         base = registry.match_for(group.place, when, score=group.place.weight)
         match = base
         institution_sector = group.place.sector and group.place.how in ("institution", "metonym", "org")
-        if group.sector is not None and not (institution_sector and title is None):
+        specific_title = title is not None and title.office not in (None, "other", "counterpart")
+        if group.sector is not None and not (institution_sector and not specific_title):
             holder = None
             if title is not None and title.office:
                 holder = registry.office_holder(base.code, title.office, when)
@@ -198,6 +208,33 @@ def _is_location(doc: Doc, group: _Group) -> bool:
     if before is not None and before.lower_ == "the" and group.start > 1:
         before = doc[group.start - 2]
     return before is not None and before.lower_ in _LOCATIVE
+
+
+#: "Kremlin-backed separatists", "Kurdish-led forces": the place modifies another actor.
+_BACKING_WORDS = frozenset({"backed", "led", "supported", "allied", "aligned", "installed",
+                            "appointed", "controlled", "sponsored", "funded", "armed", "based",
+                            "brokered", "owned", "run", "held", "occupied"})
+
+
+def _is_modifier(doc: Doc, group: _Group) -> bool:
+    """A place that only qualifies someone else: "Iran-backed", "pro-Russian", "anti-U.S."."""
+    if group.person is None and group.start > 0:
+        # "pro-Russian separatists" are not Russian: no country for them.
+        before = doc[group.start - 1]
+        two_before = doc[group.start - 2] if group.start > 1 else None
+        if before.text == "-" and two_before is not None and two_before.lower_ in ("pro", "anti"):
+            return True
+        if before.lower_.rstrip("-") in ("pro", "anti") and before.text.endswith("-"):
+            return True
+    if group.person is not None or group.sector is not None:
+        return False
+    last = group.hits[-1]
+    if last.end_char is not None:  # inside a token: "U.S.-made"
+        rest = doc[last.start].text[last.end_char - doc[last.start].idx:]
+        return rest.lstrip("-").lower() in _BACKING_WORDS
+    if group.end + 1 < len(doc) and doc[group.end].text == "-":
+        return doc[group.end + 1].lower_ in _BACKING_WORDS
+    return False
 
 
 def _modifies_a_thing(doc: Doc, group: _Group) -> bool:
@@ -277,14 +314,16 @@ class Resolver:
         self._share_sectors(doc, groups)
         mentions: list[Mention] = []
         for group in groups:
-            span = doc[group.start:group.end]
+            start_char, end_char = group.chars(doc)
+            text = doc.text[start_char:end_char]
             if group.dyad is not None:
                 for code in list(dict.fromkeys(context_codes))[:2]:
                     actor = ActorRef(code=code, name=self.registry.code_names.get(code, code),
-                                     sector=group.dyad.sector, text=span.text,
-                                     start=span.start_char, end=span.end_char, how="context")
-                    mentions.append(Mention(span.start, span.end, span.start_char, span.end_char,
-                                            span.text, actor))
+                                     sector=group.dyad.sector, text=text, start=start_char,
+                                     end=end_char, how="context")
+                    mentions.append(Mention(group.start, group.end, start_char, end_char, text, actor))
+                continue
+            if _is_modifier(doc, group):
                 continue
             match = compose(self.registry, group, when, former=_is_former(self.registry, doc, group),
                             context_codes=context_codes)
@@ -295,10 +334,8 @@ class Resolver:
                 how = "place"
             sector = None if how == "place" or match.sector in _NO_SECTOR else match.sector
             actor = ActorRef(code=match.code, name=match.name, sector=sector, role=match.role,
-                             person=match.person, text=span.text, start=span.start_char,
-                             end=span.end_char, how=how)
-            mentions.append(Mention(span.start, span.end, span.start_char, span.end_char, span.text,
-                                    actor))
+                             person=match.person, text=text, start=start_char, end=end_char, how=how)
+            mentions.append(Mention(group.start, group.end, start_char, end_char, text, actor))
         return mentions
 
     @staticmethod

@@ -26,7 +26,7 @@ from typing import Any
 from dyadwatch.brief import assess as assess_mod
 from dyadwatch.brief import chronology, faithful, load, watch
 from dyadwatch.brief.quotes import trim_quote
-from dyadwatch.brief.select import choose, salience, section_of, section_rules, similar, words
+from dyadwatch.brief.select import choose, salience, section_of, section_rules, words
 from dyadwatch.store import Store
 
 COUNTED = {"asserted", "reported"}
@@ -421,4 +421,4 @@ def _chart(relations_series: dict[str, Any] | None, assessment: dict[str, Any]) 
     return assess_mod.fallback_svg(assessment["index"]["series"])
 
 
-__all__ = ["BriefError", "BriefOptions", "build_brief", "parse_dyad", "similar"]
+__all__ = ["BriefError", "BriefOptions", "build_brief", "parse_dyad"]

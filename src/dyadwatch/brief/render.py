@@ -95,11 +95,6 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def to_json_dict(brief: dict[str, Any]) -> dict[str, Any]:
-    """The JSON form: everything but the rendered chart (the series is in the assessment)."""
-    return json.loads(render_json(brief))
-
-
 def render_json(brief: dict[str, Any]) -> str:
     data = {k: v for k, v in brief.items() if k != "chart_svg" and not k.startswith("_")}
     return json.dumps(data, default=_json_default, ensure_ascii=False, indent=2) + "\n"

@@ -34,7 +34,7 @@ _GOLD = click.argument(
 )
 
 
-def _coder(**dictionaries: Any) -> Any:
+def _coder(**dictionaries: Any) -> tuple[Any, list[str]]:
     from dyadwatch.evaluate.run import make_coder
 
     try:
@@ -45,9 +45,11 @@ def _coder(**dictionaries: Any) -> Any:
         raise click.ClickException(f"cannot load the coder's dictionaries: {exc}") from exc
     # Bad lines in dictionary/lexicon files were skipped; say which (file:line).
     registry = getattr(coder, "registry", None)
-    for problem in [*getattr(registry, "problems", []), *getattr(coder, "problems", [])]:
+    problems = [*getattr(registry, "problems", []), *getattr(coder, "problems", [])]
+    for problem in problems:
         warn(str(problem))
-    return coder
+    coder_problems = [str(problem) for problem in problems]
+    return coder, coder_problems
 
 
 def _run(evaluate: Callable, gold_file: Path, coder: Any, quiet: bool, label: str):
@@ -62,7 +64,7 @@ def _run(evaluate: Callable, gold_file: Path, coder: Any, quiet: bool, label: st
     return run
 
 
-def _emit_json(run: Any, gold_file: Path, details: bool) -> None:
+def _emit_json(run: Any, gold_file: Path, details: bool, dictionary_problems: list[str]) -> None:
     scores = dict(run.scores)
     if not details:
         scores.pop("per_record", None)
@@ -71,6 +73,7 @@ def _emit_json(run: Any, gold_file: Path, details: bool) -> None:
         "coder_version": run.coder_version,
         **scores,
         "problems": [str(p) for p in run.problems],
+        "dictionary_problems": dictionary_problems,
     }
     click.echo(dumps(payload))
 
@@ -184,9 +187,10 @@ def eval_plover_gsr(gold_file: Path, output_format: str, details: bool, quiet: b
     """
     from dyadwatch.evaluate.run import evaluate_plover_gsr
 
-    run = _run(evaluate_plover_gsr, gold_file, _coder(), quiet, "coding")
+    coder, dictionary_problems = _coder()
+    run = _run(evaluate_plover_gsr, gold_file, coder, quiet, "coding")
     if output_format == "json":
-        _emit_json(run, gold_file, details)
+        _emit_json(run, gold_file, details, dictionary_problems)
         return
     scores = run.scores
     keys = [
@@ -268,10 +272,10 @@ def eval_petrarch(
     """
     from dyadwatch.evaluate.run import evaluate_petrarch
 
-    coder = _coder(actors=actors, agents=agents, verbs=verbs)
+    coder, dictionary_problems = _coder(actors=actors, agents=agents, verbs=verbs)
     run = _run(evaluate_petrarch, gold_file, coder, quiet, "coding")
     if output_format == "json":
-        _emit_json(run, gold_file, details)
+        _emit_json(run, gold_file, details, dictionary_problems)
         return
     scores = run.scores
     keys = [
@@ -315,9 +319,10 @@ def eval_current_style(gold_file: Path, output_format: str, details: bool, quiet
     """Score the coder on current-style JSONL (event, actors, negation, modality, speaker)."""
     from dyadwatch.evaluate.run import evaluate_current_style
 
-    run = _run(evaluate_current_style, gold_file, _coder(), quiet, "coding")
+    coder, dictionary_problems = _coder()
+    run = _run(evaluate_current_style, gold_file, coder, quiet, "coding")
     if output_format == "json":
-        _emit_json(run, gold_file, details)
+        _emit_json(run, gold_file, details, dictionary_problems)
         return
     scores = run.scores
     keys = [

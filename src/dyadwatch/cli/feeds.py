@@ -170,6 +170,11 @@ def _log(message: str) -> None:
     err_console.print(f"{_stamp()} {message}", markup=False, highlight=False)
 
 
+def _uncoded(store: Store) -> int:
+    with store.connect() as conn:
+        return feed_store.uncoded_documents(conn)
+
+
 def _code_new(store: Store) -> None:
     """Code what the poll brought in; the coder is another room and may be absent."""
     try:
@@ -234,7 +239,7 @@ def watch_command(every: float, once: bool, max_attempts: int, max_new: int, tim
                                   max_new=max_new, stop=stop, on_feed=lambda report: _log(report.line()))
                 _log(_poll_line(poll.feeds))
                 # The first poll also codes what an interrupted earlier run left uncoded.
-                if (poll.changed or first) and not no_code and not stop.is_set():
+                if not no_code and not stop.is_set() and (poll.changed or (first and _uncoded(store))):
                     _code_new(store)
                 first = False
                 if once or stop.is_set():

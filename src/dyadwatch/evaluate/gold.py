@@ -30,7 +30,9 @@ class GoldProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # Line 0 means the whole file.
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ def _jsonl(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[GoldProbl
             problems.append(GoldProblem(str(path), number, "not a JSON object"))
             continue
         rows.append((number, value))
+    if not rows and not problems:
+        problems.append(GoldProblem(str(path), 0, "no records (empty file)"))
     return rows, problems
 
 
@@ -296,5 +300,5 @@ def read_petrarch_xml(path: str | Path) -> tuple[list[PetrarchRecord], list[Gold
                 )
         records.append(record)
     if not heads:
-        problems.append(GoldProblem(str(path), 1, "no <Sentence> records found"))
+        problems.append(GoldProblem(str(path), 0, "no <Sentence> records found"))
     return records, problems

@@ -191,8 +191,26 @@ class ArgumentFinder:
                         out += self.np_actors(g, "between")
         return _unique(out)
 
-    def np_targets(self, head: Token, via: str, source_keys: set[tuple[int, int, str]]) -> list[Arg]:
+    def np_targets(self, head: Token, via: str, source_keys: set[tuple[int, int, str]],
+                   places: bool = False) -> list[Arg]:
         """Targets named by an object noun phrase; an event noun gives its doer."""
+        own = {k[2] for k in source_keys}
+        found = self._np_targets(head, via, source_keys, places)
+        # The doer's own things ("suspended Russia's participation in the treaty with the
+        # United States") are not its target when something else is named.
+        if found and all(a.code in own for a in found):
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ in set(self.lex.target_preps) | {"in", "of"}:
+                    for g in child.children:
+                        if g.dep_ == "pobj":
+                            other = [a for a in self.np_targets(g, via, source_keys, places)
+                                     if a.code not in own]
+                            if other:
+                                return other
+        return found
+
+    def _np_targets(self, head: Token, via: str, source_keys: set[tuple[int, int, str]],
+                    places: bool = False) -> list[Arg]:
         entry = self.noun_entries.get(head.i)
         if entry is not None:
             agent = [a for a in self.noun_agent(head) if a.key not in source_keys]
@@ -207,13 +225,18 @@ class ArgumentFinder:
         # "flights to Russia", "aid for Ukraine", "an admission by Moscow": the object's own
         # prepositional target.
         for child in head.children:
-            if child.dep_ == "prep" and (child.lower_ in self.lex.target_preps
+            if child.dep_ == "prep" and (child.lower_ in set(self.lex.target_preps)
                                          or child.lower_ == "by"):
                 for g in child.children:
                     if g.dep_ == "pobj":
                         found += self.np_actors(g, via + ":" + child.lower_, exclude=source_keys)
         if found:
             return found
+        if places:
+            # "retook a village in Western Cambodia": events that happen to places.
+            found = self.np_actors(head, via, exclude=source_keys, places=True)
+            if found:
+                return found
         # "its diplomats": a possessive pronoun names someone other than the doer.
         for child in head.children:
             if child.dep_ == "poss" and child.lower_ in PRONOUNS:
@@ -292,21 +315,20 @@ class ArgumentFinder:
             if word in preps or (place and word in self.lex.place_preps) or (
                     tok.pos_ in {"NOUN", "PROPN"} and word == "of"):
                 for g in child.children:
-                    if g.dep_ == "pobj":
-                        out += self.np_targets(g, "prep:" + word, source_keys)
-                    elif g.dep_ == "pcomp" and g.pos_ in {"NOUN", "PROPN"}:
-                        out += self.np_targets(g, "prep:" + word, source_keys)
+                    if g.dep_ == "pobj" or (g.dep_ == "pcomp" and g.pos_ in {"NOUN", "PROPN"}):
+                        out += self.np_targets(g, "prep:" + word, source_keys, places=place)
         return out
 
     def targets(self, tok: Token, entry: Entry, source_keys: set[tuple[int, int, str]],
                 skip: Token | None = None) -> list[Arg]:
         """Targets of a verb trigger: object, passive subject, prepositional targets."""
         out: list[Arg] = []
+        place = entry.place_targets or entry.event in self.lex.place_target_events
         for child in tok.children:
             if skip is not None and child.i == skip.i:
                 continue
             if child.dep_ in {"dobj", "dative", "nsubjpass", "oprd"} and entry.object_is_target:
-                out += self.np_targets(child, child.dep_, source_keys)
+                out += self.np_targets(child, child.dep_, source_keys, places=place)
         out += self.prep_targets(tok, entry, source_keys, skip=skip)
         # "crossed into", "pulled out of": the particle's own preposition sits on the verb.
         return _unique(out)

@@ -599,7 +599,8 @@ class Coder:
         targets = self._targets(cand, finder, source_keys)
         if not targets and cand.entry.event in self.lexicon.domestic_events:
             targets = self._domestic_target(cand, sources)
-        if cand.entry.target_required and not targets:
+        if cand.entry.target_required and not targets and not (
+                len(sources) >= 2 and _coordinated(sources, doc)):
             return []
         # Modality and negation, measured on the verb that carries the clause.
         anchor = cand.token
@@ -694,6 +695,7 @@ class Coder:
         features = conf.Features(
             weight=cand.entry.weight, kind=cand.kind, has_target=bool(targets),
             depth=_clause_depth(trig_tok), governed=cand.governed_by is not None,
+            in_condition=_in_condition(trig_tok, lex),
             suppressed=cand.suppressed, pronoun_source=any(
                 s.via.endswith(":pron") for s in sources),
             reciprocal=not targets and len(sources) >= 2 and _coordinated(sources, doc),
@@ -859,6 +861,19 @@ def _first_trigger(tok: Token, by_token: dict[int, Candidate]) -> Candidate | No
 
 def _noun_negated(tok: Token, lex: Lexicon) -> bool:
     return any(c.dep_ in {"det", "neg"} and c.lower_ in lex.negators for c in tok.children)
+
+
+def _in_condition(tok: Token, lex: Lexicon) -> bool:
+    """Inside an "if/unless" clause: the condition, not the event reported."""
+    cur = tok
+    for _ in range(10):
+        if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in lex.conditional_marks
+                                       for c in cur.children):
+            return True
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
 
 
 def _clause_depth(tok: Token) -> int:

@@ -26,6 +26,7 @@ class Features:
     has_target: bool
     depth: int
     governed: bool
+    in_condition: bool
     suppressed: bool
     pronoun_source: bool
     reciprocal: bool
@@ -38,6 +39,8 @@ def raw_score(f: Features) -> float:
     score = f.weight * KIND_FACTOR.get(f.kind, 0.7)
     score += 0.12 if f.has_target or f.reciprocal else -0.05
     score -= 0.12 * min(f.depth, 3)
+    if f.in_condition:
+        score -= 0.25
     if f.suppressed:
         score -= 0.3
     elif f.governed:

@@ -5,7 +5,7 @@ reports describe. Ten outlets covering one phone call give ten reports and one e
 so that indices count events, not reports.
 
 This module holds only the rule (pure functions over plain values); the store runs the
-queries (``dyadwatch.store.events.link_reports``). The rule, in order:
+queries (``dyadwatch.store.events.link_new_reports``). The rule, in order:
 
 1. Same source code, target code (or both without target) and PLOVER type.
 2. Same *stance*: negated reports never merge with affirmed ones, and future or

@@ -249,24 +249,44 @@ def _read(store: Store, ids: list[int]) -> list[dict[str, Any]]:
         return event_store.coding_inputs(conn, ids)
 
 
+def _new_pool(coder: Any, workers: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(coder,))  # fmt: skip
+
+
+def _isolated(coder: Any, job: dict[str, Any]) -> DocResult:
+    """Code one document in a process of its own: if that process dies, only it is lost."""
+    pool = _new_pool(coder, 1)
+    try:
+        return pool.submit(code_jobs, [job]).result()[0]
+    except BrokenProcessPool:
+        return DocResult(job["doc_id"], sentences=len(job["sentences"]),
+                         error="the coding process died on this document")  # fmt: skip
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _pooled(store: Store, chunks: Iterable[list[int]], coder: Any, workers: int):
-    """Like ``_inline`` but coded in worker processes, results in submission order."""
+    """Like ``_inline`` but coded in worker processes, results in submission order.
+
+    A worker process that dies (a crash, not a Python exception) breaks the pool: the
+    chunk it was on is then coded one document per process, so that only the document
+    that kills the process is lost, and the other chunks go to a new pool.
+    """
     # Build the tools once here so forked workers inherit the loaded model for free,
     # and drop pooled connections: a database connection must not cross a fork.
     _init_worker(coder)
     store.engine.dispose()
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(coder,)) as pool:  # fmt: skip
-        in_flight: deque[tuple[list[dict[str, Any]], Future]] = deque()
-        chunk_iter = iter(chunks)
-        exhausted = False
+    pool = _new_pool(coder, workers)
+    in_flight: deque[tuple[list[dict[str, Any]], Future]] = deque()
+    chunk_iter = iter(chunks)
+    try:
         while True:
-            while not exhausted and len(in_flight) < 2 * workers:
+            while len(in_flight) < 2 * workers:
                 ids = next(chunk_iter, None)
                 if ids is None:
-                    exhausted = True
                     break
                 jobs = _read(store, ids)
                 in_flight.append((jobs, pool.submit(code_jobs, jobs)))
@@ -276,10 +296,13 @@ def _pooled(store: Store, chunks: Iterable[list[int]], coder: Any, workers: int)
             try:
                 results = future.result()
             except BrokenProcessPool:
-                # A worker died (not an exception: a crash of the process itself).
-                # Code this chunk here, where a Python exception is caught per document.
-                results = code_jobs(jobs, _TOOLS)
+                pool.shutdown(wait=True, cancel_futures=True)
+                results = [_isolated(coder, job) for job in jobs]
+                pool = _new_pool(coder, workers)
+                in_flight = deque((j, pool.submit(code_jobs, j)) for j, _ in in_flight)
             yield jobs, results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def trigger_span(sentence: str, event: Event) -> tuple[int, int]:

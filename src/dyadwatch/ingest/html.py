@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import trafilatura
@@ -29,44 +28,52 @@ def document_from_html(
     """
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
-    extracted = trafilatura.extract(
+    # Markdown output keeps headings and list items as their own lines, so the cleaner
+    # can keep them as separate blocks. No cross-document deduplication: it would make
+    # trafilatura drop text it saw in an earlier page of the same run.
+    body = trafilatura.extract(
         html,
         url=url,
-        output_format="json",
-        with_metadata=True,
+        output_format="markdown",
+        include_formatting=True,
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        deduplicate=True,
+        deduplicate=False,
     )
-    if not extracted:
+    if not body or not body.strip():
         raise ReadError(ref, "no article text found in the page")
-    data = json.loads(extracted)
-    raw_text = data.get("raw_text") or data.get("text") or ""
-    cleaned = clean_text(data.get("text") or raw_text, markdown=False)
-    if not cleaned.blocks:
+    meta = trafilatura.extract_metadata(html, default_url=url)
+    title = (meta.title if meta else None) or None
+    cleaned = clean_text(body)
+    blocks = cleaned.blocks
+    # The headline is the title, not the first sentence of the body.
+    if blocks and title and blocks[0].kind == "heading" and blocks[0].text == title:
+        blocks = blocks[1:]
+    if not blocks:
         raise ReadError(ref, "no article text found in the page")
     page_date, precision = None, None
-    if data.get("date"):
+    if meta and meta.date:
         try:
-            page_date, precision = parse_published(data["date"])
+            page_date, precision = parse_published(meta.date)
         except DateError:
             page_date = None
+    text = "\n\n".join(block.text for block in blocks)
     return Document(
-        text=cleaned.text,
-        blocks=cleaned.blocks,
-        footnotes=cleaned.footnotes,
+        text=text,
+        blocks=blocks,
+        footnotes=cleaned.footnotes if blocks is cleaned.blocks else [],
         ref=ref,
-        title=data.get("title"),
-        url=url or data.get("url") or data.get("source"),
+        title=title,
+        url=url or (meta.url if meta else None),
         published=page_date or published,
         published_precision=precision if page_date else ("day" if published else None),
-        source=data.get("sitename") or source or cleaned.publisher,
-        author=data.get("author"),
+        source=(meta.sitename if meta else None) or source or cleaned.publisher,
+        author=meta.author if meta else None,
         kind=kind,
         extra={
-            **{k: data[k] for k in ("hostname", "categories", "tags") if data.get(k)},
+            "hostname": meta.hostname if meta else None,
             # The page's own <link rel="canonical">, used to de-duplicate URLs.
-            "canonical_url": data.get("url") or url,
+            "canonical_url": (meta.url if meta else None) or url,
         },
     )

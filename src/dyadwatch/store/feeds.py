@@ -150,3 +150,9 @@ def upgrade_summary(conn: Connection, doc_id: int, document: Document, *, minhas
         minhash=minhash,
         coded_version=None,
     ))
+
+
+def uncoded_documents(conn: Connection) -> int:
+    """Documents never coded (an interrupted `watch` may leave some behind)."""
+    query = sa.select(sa.func.count()).select_from(documents).where(documents.c.coded_version.is_(None))
+    return int(conn.execute(query).scalar() or 0)

@@ -1,0 +1,271 @@
+"""Tests of the event coder (dyadwatch.events) on real spaCy parses and the real registry."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dyadwatch.events import Coder
+from dyadwatch.events.dates import event_date
+from dyadwatch.events.petrarch_verbs import read_verb_dictionary
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DAY = date(2025, 3, 14)  # a Friday
+
+
+@pytest.fixture(scope="session")
+def coder() -> Coder:
+    return Coder()
+
+
+def code(coder: Coder, text: str, when: date = DAY):
+    return coder.code_text(text, when)
+
+
+def top(coder: Coder, text: str, when: date = DAY):
+    events = code(coder, text, when)
+    assert events, f"no event for {text!r}"
+    return events[0]
+
+
+def pair(event) -> tuple[str, str | None]:
+    return event.source.code, event.target.code if event.target else None
+
+
+# -- who did what to whom ---------------------------------------------------------------
+def test_accusation_is_the_event_not_the_accused_act(coder):
+    e = top(coder, "Moscow accused Washington of meddling in its elections.")
+    assert (e.event, *pair(e)) == ("ACCUSE", "RUS", "USA")
+    assert e.pattern.startswith("verb:accuse")
+    assert e.evidence.trigger == "accused"
+
+
+def test_reported_sanctions_keep_the_speaker(coder):
+    e = top(coder, "Russian officials said the United States imposed new sanctions on Russia.")
+    assert (e.event, *pair(e)) == ("SANCTION", "USA", "RUS")
+    assert e.reported_by is not None and e.reported_by.code == "RUS"
+    assert e.pattern == "light:impose+sanction"
+    assert e.cameo == "163" and e.quad_class == 4 and e.goldstein is not None
+    assert not any(ev.event == "" for ev in code(coder, "Officials said the U.S. imposed sanctions on Iran."))
+
+
+def test_passive_agent_is_the_source(coder):
+    e = top(coder, "A British tanker was seized by Iranian forces in the Gulf.")
+    assert (e.event, *pair(e)) == ("COERCE", "IRN", "GBR")
+    assert e.mode == "seize"
+
+
+def test_nominal_triggers_give_two_events(coder):
+    events = code(coder, "Beijing's criticism of Tokyo's expulsion of its diplomats was sharp.")
+    found = {(e.event, *pair(e)) for e in events}
+    assert ("ACCUSE", "CHN", "JPN") in found
+    assert ("SANCTION", "JPN", "CHN") in found
+
+
+def test_compound_actors_are_reciprocal(coder):
+    events = code(coder, "India and France held naval drills in the Arabian Sea.")
+    assert {pair(e) for e in events if e.event == "COOPERATE"} == {("IND", "FRA"), ("FRA", "IND")}
+    assert all("reciprocal" in e.pattern for e in events if e.event == "COOPERATE")
+
+
+def test_two_sides_use_the_document_context(coder):
+    doc = coder.nlp("The two sides agreed to resume talks.")
+    events = coder.code_doc(doc, DAY, context_codes=("USA", "RUS"))
+    assert {pair(e) for e in events if e.event == "AGREE"} == {("USA", "RUS"), ("RUS", "USA")}
+
+
+def test_places_are_not_targets_of_meetings(coder):
+    e = top(coder, "Japanese and Chinese diplomats met in Tokyo on Wednesday.")
+    assert e.event == "CONSULT"
+    assert {e.source.code, e.target.code} == {"JPN", "CHN"}
+    e = top(coder, "The Russian foreign minister met in Geneva with the U.S. envoy.")
+    assert pair(e) == ("RUS", "USA")
+
+
+def test_attacks_on_places_target_the_place(coder):
+    e = top(coder, "Ukrainian drones struck an oil refinery in Russia's Samara region overnight.")
+    assert (e.event, *pair(e)) == ("ASSAULT", "UKR", "RUS")
+
+
+# -- intent, modality, negation -----------------------------------------------------------
+def test_agreeing_to_withdraw_is_agree(coder):
+    e = top(coder, "Russia agreed to withdraw its troops from the border with Ukraine.")
+    assert e.event == "AGREE" and e.source.code == "RUS"
+
+
+def test_vow_to_retaliate_is_threaten(coder):
+    e = top(coder, "Iran vowed to retaliate against Israel.")
+    assert (e.event, *pair(e)) == ("THREATEN", "IRN", "ISR")
+    assert "intent<ASSAULT>" in e.pattern
+
+
+def test_future_cooperation_is_agree_and_keeps_the_stated_event(coder):
+    events = code(coder, "Germany will provide more air defence systems to Ukraine.")
+    assert (events[0].event, *pair(events[0])) == ("AGREE", "DEU", "UKR")
+    stated = [e for e in events if e.event == "AID"]
+    assert stated and stated[0].modality == "future" and stated[0].confidence < events[0].confidence
+
+
+def test_negation(coder):
+    e = top(coder, "China did not agree to the proposal from Japan.")
+    assert e.event == "AGREE" and e.negated
+    events = code(coder, "Germany has no plans to send troops to Ukraine.")
+    assert events and events[0].negated and events[0].event in {"AID", "MOBILIZE"}
+    assert events[0].modality == "asserted"
+
+
+def test_refusal_is_reject(coder):
+    e = top(coder, "Israel refused to meet the Jordanian king.")
+    assert (e.event, *pair(e)) == ("REJECT", "ISR", "JOR")
+
+
+def test_conditional(coder):
+    events = code(coder, "If Kyiv agrees, Moscow will withdraw its troops.")
+    assert events[0].source.code == "RUS"
+    assert all(e.modality == "conditional" for e in events)
+    e = top(coder, "Washington warned Ankara that it would face sanctions if it bought Russian missiles.")
+    assert (e.event, *pair(e), e.modality) == ("THREATEN", "USA", "TUR", "conditional")
+
+
+def test_offer_is_future_agree(coder):
+    e = top(coder, "Turkey offered to restore direct flights to Armenia.")
+    assert (e.event, *pair(e), e.modality) == ("AGREE", "TUR", "ARM", "future")
+
+
+def test_reporting_verbs_are_not_events(coder):
+    assert code(coder, "The French president said on Tuesday that he was tired.") == []
+
+
+# -- dates ------------------------------------------------------------------------------------
+def test_dates_resolve_against_publication():
+    assert event_date("They met in February 2025.", DAY) == (date(2025, 2, 1), "month")
+    assert event_date("They met on Wednesday.", DAY) == (date(2025, 3, 12), "day")
+    assert event_date("They met last week.", DAY) == (date(2025, 3, 7), "day")
+    assert event_date("Elections are due in 2026.", DAY) == (date(2026, 1, 1), "year")
+    assert event_date("They met.", DAY) == (DAY, "day")
+    assert event_date("They met yesterday.", None) == (None, "day")
+
+
+def test_event_carries_date_and_evidence(coder):
+    text = "Officials said it was calm. Poland expelled three Belarusian diplomats on Monday."
+    events = code(coder, text)
+    e = events[0]
+    assert (e.event, *pair(e)) == ("SANCTION", "POL", "BLR")
+    assert e.date == date(2025, 3, 10) and e.date_precision == "day"
+    assert e.evidence.sentence == 1
+    assert text[e.evidence.start:e.evidence.end].startswith("Poland expelled")
+    assert 0.0 < e.confidence <= 1.0
+
+
+# -- bad input --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   ", "Это предложение на русском языке.", "日本と中国が会談した。",
+                                  "The weather was fine and the sea was calm."])
+def test_no_actor_or_no_latin_text_gives_no_event(coder, text):
+    assert code(coder, text) == []
+
+
+def test_huge_input_does_not_crash(coder):
+    text = "Russia accused Ukraine of shelling " + ", ".join(["the town"] * 400) + "."
+    assert isinstance(code(coder, text), list)
+
+
+def test_bad_lexicon_lines_are_reported_with_file_and_line(tmp_path):
+    lexicon = tmp_path / "mine.yaml"
+    lexicon.write_text(
+        "verbs:\n"
+        "  snub: {event: REJECT, cameo: '120'}\n"
+        "  frobnicate: {event: NOT_A_TYPE}\n"
+        "negators: [not, no]\n", encoding="utf-8")
+    verbs = tmp_path / "mine.verbs.txt"
+    verbs.write_text("--- SNUB [120] ---\nSNUB\n- * (AT &NOSUCHSET) [121]\n- * OFF\n", encoding="utf-8")
+    coder = Coder(lexicon_files=(lexicon,))
+    assert any(p.startswith(f"{lexicon}:3:") and "NOT_A_TYPE" in p for p in coder.problems)
+    assert any(str(lexicon) in p and "quote" in p for p in coder.problems)  # bare `no`
+    assert "snub" in coder.lexicon.verbs
+    dictionary = read_verb_dictionary(verbs)
+    assert any(p.startswith(f"{verbs}:3:") for p in dictionary.problems)
+    assert any(p.startswith(f"{verbs}:4:") for p in dictionary.problems)
+    assert dictionary.patterns["snub"][0].cameo == "120"
+
+
+def test_user_verb_dictionary_replaces_package_verbs(tmp_path):
+    verbs = tmp_path / "test.verbs.txt"
+    verbs.write_text("--- SNUB [1234] ---\nSNUB\n- * (AT DINNER) [0421]\n", encoding="utf-8")
+    coder = Coder(verbs_files=(verbs,))
+    events = coder.code_text("France snubbed Italy at dinner.", DAY)
+    assert events and events[0].cameo == "0421" and events[0].event == "CONSULT"
+    # Package verbs are gone: only the user's dictionary codes.
+    assert coder.code_text("France accused Italy of lying.", DAY) == []
+    assert coder.version != Coder().version
+
+
+def test_package_verb_dictionary_reads_cameo_codes():
+    path = SHARED / "data" / "dictionaries" / "petrarch" / "CAMEO.2.0.txt"
+    if not path.exists():
+        pytest.skip("shared data not beside the checkout")
+    dictionary = read_verb_dictionary(path)
+    assert len(dictionary.patterns) > 1000
+    accuse = dictionary.patterns["accuse"]
+    assert any(p.cameo == "112" and not p.words for p in accuse)
+
+
+def test_cheap_filter(coder):
+    assert coder.could_hold_event("Russia expelled ten U.S. diplomats.")
+    assert not coder.could_hold_event("The weather in Paris was lovely.")
+    assert not coder.could_hold_event("")
+
+
+# -- current reporting style ----------------------------------------------------------------------
+def _score(path: Path, coder: Coder) -> dict:
+    from dyadwatch.evaluate.run import evaluate_current_style
+
+    return evaluate_current_style(path, coder).scores
+
+
+def test_own_current_style_sentences(coder):
+    scores = _score(FIXTURES / "current_style_own.jsonl", coder)
+    assert scores["n"] >= 25
+    assert scores["event_accuracy"] >= 0.9
+    assert scores["dyad_accuracy"] >= 0.85
+    assert scores["all_correct"] >= 0.85
+
+
+def test_current_style_dev(coder):
+    path = SHARED / "data" / "gold" / "current-style-dev.jsonl"
+    if not path.exists():
+        pytest.skip("shared data not beside the checkout")
+    scores = _score(path, coder)
+    assert scores["event_accuracy"] >= 0.85
+    assert scores["dyad_accuracy"] >= 0.8
+
+
+# -- command line ---------------------------------------------------------------------------------
+def test_code_text_command_json(tmp_path):
+    from dyadwatch.cli import main
+
+    result = CliRunner().invoke(main, [
+        "--db", str(tmp_path / "x.db"), "code-text",
+        "Hungary blocked the European Union's loan to Ukraine on Friday.",
+        "--date", "2025-03-14", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    first = data["events"][0]
+    assert first["event"] == "REJECT" and first["source"]["code"] == "HUN"
+    assert first["date"] == "2025-03-14" and first["pattern"]
+    assert first["evidence"]["trigger"] == "blocked"
+
+
+def test_code_text_command_table_and_bad_date(tmp_path):
+    from dyadwatch.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["code-text", "Japan urged China to release the detained employee."])
+    assert result.exit_code == 0 and "REQUEST" in result.output
+    result = runner.invoke(main, ["code-text", "x", "--date", "14/03/2025"])
+    assert result.exit_code != 0 and "2025-02-14" in result.output
