@@ -121,6 +121,10 @@ def derive_countries() -> list[dict]:
             if readable.lower() not in known and len(readable) > 2:
                 record["places"].append(readable)
                 known.add(readable.lower())
+    # The overlay's hand-written entries replace the CSV's of the same name (whose
+    # "nationality" column gives bare city names such as "Donetsk").
+    by_name = {r["name"]: r for r in breakaway}
+    breakaway = list(by_name.values())
     for region in breakaway:
         # Partly recognised states (Abkhazia, Transnistria, ...) keep the code of the state
         # they broke from, with the sector PRE.

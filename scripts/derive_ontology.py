@@ -16,6 +16,8 @@ The corrections applied to the sources (each one is printed when the script runs
     and it is a verbal-conflict type, so it is -3.
   * CAMEO 163 (embargo, boycott, sanctions) is SANCTION/discontinue (economic), as the
     2024 manual says of international sanctions, not the 2021 draft's COERCE/restrict.
+  * CAMEO 02x (APPEAL), which the 2021 draft leaves out, is REQUEST (PLOVER 2024: "all
+    requests, demands, and orders"), with the mode of its DEMAND twin (0231 -> 1031).
   * modes and contexts the 2021 draft uses but PLOVER 2024 does not have are mapped to
     the nearest 2024 value (table below) or dropped, so every mode is a 2024 mode.
 """
@@ -223,6 +225,31 @@ def derive_plover(source: dict) -> dict:
     }
 
 
+# CAMEO 025-028 have no DEMAND twin with the same meaning (105-108 differ).
+APPEAL_OWN: dict[str, tuple[str, list[str]]] = {
+    "025": ("yield", []),
+    "026": ("meet", ["diplomatic"]),
+    "027": ("meet", ["diplomatic"]),
+    "028": ("meet", ["diplomatic"]),
+}
+
+
+def appeal_reading(
+    code: str, mapping: dict[str, tuple[str, str, list[str]]]
+) -> tuple[str, str, list[str], str]:
+    """CAMEO 02x APPEAL as PLOVER REQUEST ("all requests, demands, and orders").
+
+    The 2021 draft leaves APPEAL unmapped; PLOVER 2024 REQUEST covers requests, and its
+    modes follow the DEMAND twin of each code (0211 -> 1011 assist/economic, ...).
+    """
+    note = "APPEAL: unmapped in the 2021 draft; PLOVER 2024 REQUEST covers all requests"
+    if code in APPEAL_OWN:
+        mode, ctx = APPEAL_OWN[code]
+        return "REQUEST", mode, list(ctx), note
+    twin = mapping.get("10" + code[2:], ("REQUEST", "", []))
+    return "REQUEST", twin[1], list(twin[2]), note
+
+
 def derive_cameo(
     tsv_path: Path, mapping: dict[str, tuple[str, str, list[str]]], plover: dict
 ) -> list[dict]:
@@ -239,7 +266,9 @@ def derive_cameo(
             note = ""
             if event.lower() == "dropped" or not event:
                 event, mode, ctx = "", "", []
-                note = "no PLOVER event (CAMEO 01/02 statements and appeals are dropped)"
+                note = "no PLOVER event (PLOVER drops CAMEO 01 public statements)"
+            if code.startswith("02"):
+                event, mode, ctx, note = appeal_reading(code, mapping)
             if code in CODE_OVERRIDES:
                 event, mode, ctx, note = CODE_OVERRIDES[code]
                 print(f"fix: CAMEO {code} -> {event}/{mode or '-'} ({note})")

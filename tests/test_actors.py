@@ -324,3 +324,79 @@ def test_eval_actors_on_ngec_cases():
     assert scores["skipped"]["wikipedia"] > 0
     assert scores["country_accuracy"] >= 0.85
     assert 0 < scores["sector_accuracy"] <= 1
+
+
+# ------------------------------------------------------- harder phrases in running text
+def test_actors_inside_hyphenated_tokens(nlp, registry):
+    doc = nlp("U.S.-Russia talks resumed on Monday.")
+    mentions = Resolver(registry).resolve(doc)
+    assert [(m.text, m.actor.code) for m in mentions] == [("U.S.", "USA"), ("Russia", "RUS")]
+    assert [doc.text[m.start_char:m.end_char] for m in mentions] == ["U.S.", "Russia"]
+
+
+def test_backers_and_pro_anti_are_not_the_actor(nlp, registry):
+    assert resolve(nlp, registry, "Kremlin-backed separatists attacked a checkpoint.") == []
+    assert resolve(nlp, registry, "Pro-Russian separatists shelled the town.") == []
+    houthis = resolve(nlp, registry, "Iranian-backed Houthi rebels fired missiles.")
+    assert [(m.actor.code, m.actor.sector) for m in houthis] == [("YEM", "REB")]
+
+
+def test_spelling_variants_of_known_people(registry):
+    # Phoenix spells him "Alyaksandr Lukashenka"; people.yaml may not list this spelling.
+    match = best(registry, "Aleksandr Lukashenka", date(2022, 1, 1))
+    assert (match.code, match.kind) == ("BLR", "person")
+
+
+def test_breakaway_regions_keep_the_parent_state(registry):
+    for name, code in [("Abkhazia", "GEO"), ("Transnistria", "MDA"), ("Nagorno-Karabakh", "AZE")]:
+        match = best(registry, name)
+        assert (match.code, match.sector) == (code, "PRE")
+
+
+def test_dyad_phrases_carry_a_sector(nlp, registry):
+    mentions = resolve(nlp, registry, "The two presidents agreed to meet again.",
+                       context=("USA", "RUS"))
+    assert [(m.actor.code, m.actor.sector, m.actor.how) for m in mentions] == [
+        ("USA", "GOV", "context"), ("RUS", "GOV", "context")]
+
+
+def test_transnational_armed_groups(registry):
+    assert (best(registry, "al-Qaeda").code, best(registry, "al-Qaeda").sector) == ("IMG", "REB")
+    assert registry.scan("the union said") == set()  # "the Union" (EU) only when capitalised
+    assert registry.scan("the Union said") == {"EU"}
+
+
+def test_eval_actors_skips_bad_lines(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        json.dumps({"test": "t1", "calls": ["ag.agent_to_code('Russian lawmakers')"],
+                    "asserts": ["code['country'] == 'RUS'", "code['code_1'] == 'LEG'"]}) + "\n"
+        + "this is not json\n"
+        + json.dumps({"test": "t2", "calls": ["ag.query_wiki('NATO')"],
+                      "asserts": ["wiki['title'] == 'NATO'"]}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "actors", str(cases), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert (scores["cases"], scores["country_accuracy"], scores["sector_accuracy"]) == (1, 1.0, 1.0)
+    assert scores["skipped"]["wikipedia"] == 1 and scores["unreadable_lines"] == [2]
+
+
+def test_names_that_are_no_actors(nlp, registry):
+    assert resolve(nlp, registry, "It was expected after the State of the Union.") == []
+    assert resolve(nlp, registry, "Since the fall of the Berlin Wall, much has changed.") == []
+    assert registry.lookup("State of the Union") == []
+    post = resolve(nlp, registry, "The Washington Post reported that Moscow balked.")
+    assert [(m.actor.code, m.actor.sector) for m in post] == [("USA", "MED"), ("RUS", "GOV")]
+
+
+def test_sector_noun_shared_by_a_list_of_demonyms(nlp, registry):
+    mentions = resolve(nlp, registry, "He spoke with American, British and French leaders.")
+    assert [(m.actor.code, m.actor.sector) for m in mentions] == [
+        ("USA", "GOV"), ("GBR", "GOV"), ("FRA", "GOV")]
+    # A plural title with no single holder names no person.
+    assert all(m.actor.person is None for m in mentions)
+
+
+def test_locative_place_after_extra_whitespace(nlp, registry):
+    mentions = resolve(nlp, registry, "Germany will host a conference in  Berlin next month.")
+    assert [(m.actor.code, m.actor.how) for m in mentions] == [("DEU", "name"), ("DEU", "place")]

@@ -262,6 +262,8 @@ def test_quote_drops_a_wire_dateline_only() -> None:
     assert trim_quote(line) == "The United States imposed sweeping sanctions on Russian banks."
     plain = "NATO - the alliance - said it would meet."
     assert trim_quote(plain) == plain
+    spoken = "MS. PSAKI: We have been very clear about the consequences of an invasion."
+    assert trim_quote(spoken) == "We have been very clear about the consequences of an invasion."
 
 
 def test_unknown_code_suggests_close_ones(store: Store) -> None:

@@ -69,6 +69,7 @@ def test_cameo_code_details_and_parent_fallback() -> None:
     assert (code.plover_event, code.plover_mode) == ("RETREAT", "release")
     assert ontology.cameo("1734").code == "173"  # unknown sub-code: nearest parent
     assert ontology.cameo_to_plover("010")[0] is None  # statements are dropped by PLOVER
+    assert ontology.cameo_to_plover("0233")[:2] == ("REQUEST", "assist")  # appeals are requests
     with pytest.raises(KeyError):
         ontology.cameo("999")
 

@@ -65,6 +65,19 @@ ORG_IDS = set(
         "OPCW",
         "WFP",
         "ICRC",
+        # further organisation ids of the registry (actors/data/organisations.yaml)
+        "OECD",
+        "EEAS",
+        "UNHRC",
+        "EUCON",
+        "CJEU",
+        "ECHR",
+        "G8",
+        "ECOWAS",
+        "SADC",
+        "APEC",
+        "OIC",
+        "MERCOSUR",
     ]
 )
 SECTORS = set(
@@ -144,9 +157,29 @@ def _norm(name: str) -> str:
     return re.sub(r"[\s.\-']+", " ", stripped).strip().casefold()
 
 
+def _is_iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 @pytest.fixture(scope="module")
 def people() -> list[dict[str, Any]]:
-    data = yaml.safe_load(PEOPLE_FILE.read_text(encoding="utf-8"))
+    text = PEOPLE_FILE.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except ValueError as exc:
+        # PyYAML builds dates while parsing, so 2019-13-01 fails the whole load
+        # without a position; point at the offending lines instead.
+        bad = [
+            f"line {n}: {m.group(0)}"
+            for n, line in enumerate(text.splitlines(), start=1)
+            for m in re.finditer(r"(?:start|end):\s*(\d{4}-\d{2}-\d{2})", line)
+            if not _is_iso_date(m.group(1))
+        ]
+        pytest.fail(f"{PEOPLE_FILE}: {exc}; {bad or 'no obvious bad date'}")
     assert isinstance(data, list), "people.yaml must be a YAML list of people"
     return data
 
@@ -251,6 +284,16 @@ def test_no_overlapping_duplicate_roles(people: list[dict[str, Any]]) -> None:
                 if _overlap(a, b):
                     problems.append(f"{person['name']}: {key} held twice at once {a} / {b}")
     assert not problems, "\n".join(problems)
+
+
+def test_roles_are_listed_in_date_order(people: list[dict[str, Any]]) -> None:
+    # Keeps the file reviewable: a person's career reads top to bottom.
+    unsorted = [
+        p["name"]
+        for p in people
+        if [r["start"] for r in p["roles"]] != sorted(r["start"] for r in p["roles"])
+    ]
+    assert not unsorted, f"roles not in start-date order: {unsorted}"
 
 
 def test_names_are_unique(people: list[dict[str, Any]]) -> None:

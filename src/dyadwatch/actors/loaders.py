@@ -162,6 +162,9 @@ def sector_words(path: Path) -> tuple[list[Entry], set[str]]:
     for record in data.get("dyad_phrases", []):
         entries.append(Entry(name=record["phrases"][0], kind="dyad", how="context",
                              sector=record.get("sector"), aliases=list(record["phrases"])))
+    if data.get("not_actors"):
+        entries.append(Entry(name=data["not_actors"][0], kind="none", how="none", weight=1.0,
+                             aliases=list(data["not_actors"])))
     return entries, {normalise(w) for w in data.get("former", [])}
 
 

@@ -87,16 +87,25 @@ def _envs(record: dict) -> Iterator[dict[str, Any]]:
         yield env
 
 
-def read_cases(path: str | Path) -> tuple[list[Case], Counter]:
-    """Cases with country/sector checks, and counts of skipped records by reason."""
+def read_cases(path: str | Path) -> tuple[list[Case], Counter, list[int]]:
+    """Cases with country/sector checks, counts of skipped records by reason, and the
+    numbers of lines that could not be read."""
     cases: list[Case] = []
     skipped: Counter = Counter()
+    bad_lines: list[int] = []
     with open(path, encoding="utf-8") as handle:
-        for line in handle:
+        for lineno, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            record = json.loads(line)
-            for env in _envs(record):
+            try:
+                record = json.loads(line)
+                envs = list(_envs(record))
+            except (json.JSONDecodeError, AttributeError, KeyError, TypeError, StopIteration):
+                # One bad line is counted and skipped; the rest of the file is scored.
+                skipped["unreadable"] += 1
+                bad_lines.append(lineno)
+                continue
+            for env in envs:
                 try:
                     case = _case(record, env)
                 except _Unreadable:
@@ -106,7 +115,7 @@ def read_cases(path: str | Path) -> tuple[list[Case], Counter]:
                     skipped[case] += 1
                 else:
                     cases.append(case)
-    return cases, skipped
+    return cases, skipped, bad_lines
 
 
 def _case(record: dict, env: dict[str, Any]) -> Case | str:
@@ -188,7 +197,7 @@ def _passes(checks: list[tuple[str, str]], value: str) -> bool:
 
 def evaluate(path: str | Path, registry: Registry) -> dict[str, Any]:
     """Country and sector accuracy over the readable cases of an NGEC test file."""
-    cases, skipped = read_cases(path)
+    cases, skipped, bad_lines = read_cases(path)
     country_total = country_right = sector_total = sector_right = 0
     failures = []
     for case in cases:
@@ -221,5 +230,6 @@ def evaluate(path: str | Path, registry: Registry) -> dict[str, Any]:
         "sector_cases": sector_total,
         "sector_accuracy": round(sector_right / sector_total, 4) if sector_total else None,
         "skipped": dict(skipped) | {"total": sum(skipped.values())},
+        "unreadable_lines": bad_lines,
         "failures": failures,
     }

@@ -8,10 +8,11 @@ abbreviations such as "US" that are also common words) for :meth:`Registry.scan`
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -166,8 +167,11 @@ class Registry:
             self._matchers[id(vocab)] = (lower, exact)
             return lower, exact
 
-    def hits(self, doc: Doc) -> list[PhraseHit]:
-        """Registry phrases in ``doc``, longest first where they overlap, in text order."""
+    def hits(self, doc: Doc, *, spelling: bool = True) -> list[PhraseHit]:
+        """Registry phrases in ``doc``, longest first where they overlap, in text order.
+
+        ``spelling``: also look for known people under other spellings (slower; off in scan).
+        """
         passes = []
         registry: Registry | None = self
         while registry is not None:
@@ -200,7 +204,7 @@ class Registry:
         chosen += self._inside_hyphenated_tokens(doc, taken)
         chosen = self._drop_name_fragments(doc, sorted(chosen, key=lambda h: (h.start, h.start_char or 0)),
                                            taken)
-        return self._add_spelling_variants(doc, chosen)
+        return self._add_spelling_variants(doc, chosen) if spelling else chosen
 
     def _inside_hyphenated_tokens(self, doc: Doc, taken: list[bool]) -> list[PhraseHit]:
         """Actors inside tokens the tokenizer keeps whole: "U.S.-Russia", "U.S.-made"."""
@@ -296,7 +300,7 @@ class Registry:
         """The actor codes named in ``text`` (tokenizer + phrase matchers only; no parser)."""
         doc = _tokenizer()(text)
         codes: set[str] = set()
-        for hit in self.hits(doc):
+        for hit in self.hits(doc, spelling=False):
             for entry in hit.entries:
                 if entry.how == "place":
                     continue  # a town is where something happens, not who acts
@@ -313,15 +317,23 @@ class Registry:
         from dyadwatch.actors.resolver import compose_phrase
 
         key = normalise(name)
+        found: list[ActorMatch] = []
         for candidate in (key, _strip_article(key)):
             aliases = self._index.get(candidate)
             if aliases:
-                matches = [self.match_for(a.entry, when, score=a.entry.weight) for a in aliases]
-                return _dedupe(sorted(matches, key=lambda m: -m.score))
-        if not key:
-            return []
-        doc = _tokenizer()(name.strip())
-        return compose_phrase(self, doc, when) or self._by_surname(doc, when)
+                if all(a.entry.kind == "none" for a in aliases):
+                    return []
+                matches = [self.match_for(a.entry, when, score=a.entry.weight) for a in aliases
+                           if a.entry.kind != "none"]
+                found = _dedupe(sorted(matches, key=lambda m: -m.score))
+                break
+        if not found and key:
+            doc = _tokenizer()(name.strip())
+            found = compose_phrase(self, doc, when) or self._by_surname(doc, when)
+        if found and found[0].how == "place" and found[0].sector is None:
+            # A town named as an actor ("Mariupol was shelled") stands for its people.
+            found[0] = replace(found[0], sector="CVL", sectors=("CVL",))
+        return found
 
     def _by_surname(self, doc: Doc, when: date | None) -> list[ActorMatch]:
         """"Museveni": the one person of that surname; "Gotabaya Rajapaksa": an unknown
@@ -444,4 +456,8 @@ def get_registry(extra_files: tuple[str, ...] = ()) -> Registry:
             entries += loaders.user_file(path, problems)
         return Registry(entries, problems=[*base.problems, *problems], base=base)
     entries, former = _package_entries(problems)
-    return Registry(entries, former_words=former, problems=problems)
+    registry = Registry(entries, former_words=former, problems=problems)
+    # The registry holds ~10^5 long-lived objects; without this every full garbage
+    # collection walks them all, which made scanning text several times slower.
+    gc.freeze()
+    return registry

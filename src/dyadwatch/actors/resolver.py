@@ -31,7 +31,7 @@ CONTEXT_OFFICES = frozenset({
     "head-of-state", "president", "vice-president", "prime-minister", "chancellor", "monarch",
     "supreme-leader", "foreign-minister", "secretary-of-state", "defence-minister",
     "national-security-adviser", "spokesperson", "finance-minister", "interior-minister",
-    "intelligence-chief", "security-council-secretary", "secretary-general", "speaker",
+    "intelligence-chief", "security-council-secretary", "speaker",
 })
 #: Agent codes that say nothing about who acts (PETRARCH's "unknown", "junk", "none").
 _NO_SECTOR = frozenset({"UNK", "JNK", "NON"})
@@ -58,6 +58,7 @@ class _Group:
     person: Entry | None = None
     sector: Entry | None = None
     dyad: Entry | None = None
+    blocked: Entry | None = None  # a name that is no actor ("State of the Union")
     person_text: str | None = None
     hits: list[PhraseHit] = field(default_factory=list)
 
@@ -74,6 +75,8 @@ class _Group:
 def _category(entry: Entry) -> str:
     if entry.kind == "dyad":
         return "dyad"
+    if entry.kind == "none":
+        return "blocked"
     if entry.kind == "person":
         return "person"
     if entry.kind in ("title", "sector"):
@@ -102,7 +105,7 @@ def _free_entry(group: _Group, hit: PhraseHit) -> Entry | None:
     """The entry of ``hit`` that completes ``group``, or None when it starts a new actor."""
     for entry in hit.entries:
         slot = _category(entry)
-        if slot == "dyad":
+        if slot in ("dyad", "blocked") or group.blocked is not None:
             return None
         taken = getattr(group, slot)
         if taken is None:
@@ -137,15 +140,27 @@ def build_groups(doc: Doc, hits: Sequence[PhraseHit]) -> list[_Group]:
             current = _Group(hit.start, hit.end)
             groups.append(current)
             entry = hit.entries[0]
-        setattr(current, _category(entry), entry)
+        slot = _category(entry)
+        if not (slot == "sector" and _keeps_modifier(current.sector, entry)):
+            setattr(current, slot, entry)
         current.end = hit.end
         current.hits.append(hit)
     return groups
 
 
+def _keeps_modifier(modifier: Entry | None, head: Entry) -> bool:
+    """Head nouns that say less than their modifier: "opposition leader" is OPP,
+    "Congressional group" LEG, "paramilitary group" PRM."""
+    if modifier is None or modifier.sector in _NO_SECTOR:
+        return False
+    return head.sector in _NO_SECTOR or (head.kind == "title" and head.office == "other"
+                                         and modifier.kind == "sector")
+
+
 def _is_former(registry: Registry, doc: Doc, group: _Group) -> bool:
     i = group.start - 1
-    while i >= 0 and doc[i].lower_ in ("a", "an", "the", "his", "her", "their", "its"):
+    while i >= 0 and (doc[i].is_space or doc[i].lower_ in ("a", "an", "the", "his", "her", "their",
+                                                           "its")):
         i -= 1
     if i >= 0 and doc[i].lower_.rstrip("-") in registry.former_words | {"ex"}:
         return True
@@ -155,6 +170,8 @@ def _is_former(registry: Registry, doc: Doc, group: _Group) -> bool:
 def compose(registry: Registry, group: _Group, when: date | None, *, former: bool = False,
             context_codes: Sequence[str] = ()) -> ActorMatch | None:
     """The actor a group of phrases stands for (None when it names no code)."""
+    if group.blocked is not None:
+        return None
     title = group.sector if group.sector is not None and group.sector.kind == "title" else None
     if group.person is not None:
         match = registry.match_for(group.person, when, score=group.person.weight)
@@ -167,9 +184,12 @@ def compose(registry: Registry, group: _Group, when: date | None, *, former: boo
         match = base
         institution_sector = group.place.sector and group.place.how in ("institution", "metonym", "org")
         specific_title = title is not None and title.office not in (None, "other", "counterpart")
+        if institution_sector and title is not None and _title_first(group, title):
+            # "the president of the Riigikogu" belongs to the body: LEG.
+            specific_title = False
         if group.sector is not None and not (institution_sector and not specific_title):
             holder = None
-            if title is not None and title.office:
+            if title is not None and title.office in CONTEXT_OFFICES:
                 holder = registry.office_holder(base.code, title.office, when)
             how = "title" if title is not None else "sector-word"
             match = ActorMatch(code=base.code, name=base.name, sector=group.sector.sector,
@@ -198,16 +218,22 @@ def compose(registry: Registry, group: _Group, when: date | None, *, former: boo
     return match
 
 
+def _title_first(group: _Group, title: Entry) -> bool:
+    title_at = next((h.start for h in group.hits if title in h.entries), None)
+    place_at = next((h.start for h in group.hits if group.place in h.entries), None)
+    return title_at is not None and place_at is not None and title_at < place_at
+
+
 def _is_location(doc: Doc, group: _Group) -> bool:
     """A bare place after "in"/"at"... is where something happens, not an actor."""
     if group.person is not None or group.sector is not None or group.place is None:
         return False
     if group.place.how not in ("name", "capital", "place"):
         return False
-    before = doc[group.start - 1] if group.start > 0 else None
-    if before is not None and before.lower_ == "the" and group.start > 1:
-        before = doc[group.start - 2]
-    return before is not None and before.lower_ in _LOCATIVE
+    words_before = [t for t in doc[:group.start] if not t.is_space][-2:]
+    if words_before and words_before[-1].lower_ == "the":
+        words_before = words_before[:-1]
+    return bool(words_before) and words_before[-1].lower_ in _LOCATIVE
 
 
 #: "Kremlin-backed separatists", "Kurdish-led forces": the place modifies another actor.
@@ -352,11 +378,13 @@ class Resolver:
     @staticmethod
     def _share_sectors(doc: Doc, groups: list[_Group]) -> None:
         """"Russian and Belarusian soldiers": the first demonym shares the sector noun."""
-        for first, second in zip(groups, groups[1:], strict=False):
+        # Right to left, so "American, British and French leaders" all get "leaders".
+        for first, second in reversed(list(zip(groups, groups[1:], strict=False))):
             between = doc[first.end:second.start]
             if (first.sector is None and first.person is None and first.place is not None
                     and second.sector is not None and second.place is not None
+                    and second.person is None
                     and 0 < len(between) <= 2 and all(t.lower_ in ("and", "or", ",") for t in between)
-                    and first.place.how == "demonym"):
+                    and first.place.how == "demonym" and second.place.how == "demonym"):
                 first.sector = second.sector
 

@@ -102,6 +102,37 @@ def _names(reports_by_event: dict[int, list[dict[str, Any]]], a: str, b: str,
     return names
 
 
+def _surface_names(reports_by_event: dict[int, list[dict[str, Any]]],
+                   codes: Collection[str]) -> set[str]:
+    """How the sources name the dyad's actors: names, mention texts, people's surnames."""
+    names: set[str] = set()
+    for rows in reports_by_event.values():
+        for row in rows:
+            for actor in (row.get("source"), row.get("target")):
+                if not isinstance(actor, dict) or actor.get("code") not in codes:
+                    continue
+                for key in ("name", "text", "person"):
+                    if actor.get(key):
+                        names.add(str(actor[key]))
+                if actor.get("person"):
+                    names.add(str(actor["person"]).split()[-1])
+    return names
+
+
+def readable(quote: str) -> bool:
+    """Whether a quote can stand as a development: a statement, not a fragment or question.
+
+    Sentence splitting of transcripts and legal text leaves fragments ("and territorial
+    integrity of ...") and reporters' questions; they stay citable but are not key points.
+    """
+    text = quote.strip().strip("“”\"'")
+    if len(text.split()) < 5 or text.endswith("?"):
+        return False
+    if text[:2] in ("Q ", "Q:") or text.startswith(("Q.", "QUESTION")):
+        return False
+    return text[0].isupper() or text[0].isdigit()
+
+
 def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -137,7 +168,11 @@ class _Citer:
         return {"doc_id": doc_id, "ref": meta["ref"], "sentence": idx, "quote": quote}
 
     def for_reports(self, rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
-        """One citation per distinct document (independent reports), best first."""
+        """One citation per distinct document (independent reports), best first.
+
+        The first citation gives the key point its words, so it must read as a statement
+        (:func:`readable`); when no report does, the event gets no citation and is passed over.
+        """
         seen_docs: set[int] = set()
         seen_stories: set[Any] = set()
         out = []
@@ -147,7 +182,7 @@ class _Citer:
             if doc_id in seen_docs or story in seen_stories:
                 continue
             c = self.citation(doc_id, row["sentence_idx"], (row["start"], row["end"]))
-            if c is None:
+            if c is None or (not out and not readable(c["quote"])):
                 continue
             seen_docs.add(doc_id)
             seen_stories.add(story)
@@ -264,7 +299,7 @@ def build_brief(
         )
         assessment["events_negated_or_modal"] = len(dyad) - len(counted)
 
-        watch_items = _watch(conn, citer, a_codes, b_codes, start, end, demands, assessment,
+        watch_items = _watch(conn, citer, reports_by_event, a_codes, b_codes, start, end, demands, assessment,
                              [e for e in shortlist.values() if e["section"] != "third_party"],
                              text_of, cite_event, options) if end else []
         takeaways = _takeaways(sections, assessment, options.max_takeaways)
@@ -323,7 +358,8 @@ def _takeaways(sections: list[dict[str, Any]], assessment: dict[str, Any], limit
     return items[:7]
 
 
-def _watch(conn: Any, citer: _Citer, a_codes: Collection[str], b_codes: Collection[str],
+def _watch(conn: Any, citer: _Citer, reports_by_event: dict[int, list[dict[str, Any]]],
+           a_codes: Collection[str], b_codes: Collection[str],
            start: date | None, end: date, demands: list[dict[str, Any]],
            assessment: dict[str, Any], shortlisted: list[dict[str, Any]],
            text_of: Any, cite_event: Any, options: BriefOptions) -> list[dict[str, Any]]:
@@ -334,17 +370,19 @@ def _watch(conn: Any, citer: _Citer, a_codes: Collection[str], b_codes: Collecti
     meta = load.document_meta(conn, doc_ids)
     citer.meta.update(meta)
     published = {d: _as_date(m["published"]) for d, m in meta.items()}
-    for found in watch.dated_mentions(load.sentences_of(conn, doc_ids), published, end)[:30]:
+    names = _surface_names(reports_by_event, {*a_codes, *b_codes})
+    for found in watch.dated_mentions(load.sentences_of(conn, doc_ids), published, end, names)[:30]:
         citer.preload([(found["doc_id"], found["sentence"])])
         c = citer.citation(found["doc_id"], found["sentence"], quote=found["quote"])
         if c:
             items.append({"kind": "date", "text": found["quote"], "due": found["due"], "citations": [c]})
     # Announced, planned and conditional actions.
-    modal = load.modal_reports(conn, a_codes, b_codes, MODAL, since=recent, limit=100)
+    modal = load.modal_reports(conn, a_codes, b_codes, MODAL, published_since=recent,
+                               published_until=end, limit=100)
     citer.preload((r["doc_id"], r["sentence_idx"]) for r in modal)
     for r in modal[:30]:
         c = citer.citation(r["doc_id"], r["sentence_idx"], (r["start"], r["end"]))
-        if c is None:
+        if c is None or not readable(c["quote"]):
             continue
         row = citer.sentences[(r["doc_id"], r["sentence_idx"])]
         later = [m.date for m in watch.find_dates(row["text"], published.get(r["doc_id"]) or r["date"])

@@ -47,10 +47,11 @@ def representatives(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def no_consecutive_runs(lines: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop a line whose story already has a line on the day before or after.
+    """Drop a line whose story already has a line on the day before or after, or that
+    repeats a same-day line from the same document.
 
-    Runs are built over all candidates, so this only matters when lines are picked from
-    different runs that ended up adjacent after novelty filtering; kept as a guard.
+    Runs are built over the candidates, so the first rule only matters when lines from
+    different runs end up adjacent after novelty filtering; kept as a guard.
     """
     kept: list[dict[str, Any]] = []
     for line in sorted(lines, key=lambda e: (-e["salience"], e["date"], e["id"])):
@@ -59,5 +60,13 @@ def no_consecutive_runs(lines: Sequence[dict[str, Any]]) -> list[dict[str, Any]]
             for other in kept
         ):
             continue
+        # Two events from one document on one day are usually one development told twice
+        # ("imposed costs ... including tariffs"): one line is enough.
+        if any(other["date"] == line["date"] and _docs(other) & _docs(line) for other in kept):
+            continue
         kept.append(line)
     return sorted(kept, key=lambda e: (e["date"], e["id"]))
+
+
+def _docs(event: dict[str, Any]) -> set[int]:
+    return {c["doc_id"] for c in event.get("citations") or []}

@@ -69,11 +69,8 @@ def _make(year: int, month: int, day: int) -> date | None:
 
 
 def find_dates(text: str, reference: date | None = None, *, relative: bool = True) -> list[DateMention]:
-    """Date mentions in ``text``; dates without a year take the reference's year.
-
-    A month-day without a year that would fall more than six months before the reference
-    is taken as next year's ("on January 10" written in late December means next month).
-    """
+    """Date mentions in ``text``; a date without a year takes the year that puts it
+    nearest the reference date (so within six months either side of it)."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -91,10 +88,13 @@ def find_dates(text: str, reference: date | None = None, *, relative: bool = Tru
             if year is None:
                 if reference is None:
                     continue
-                year = reference.year
-                candidate = _make(year, month, day or 1)
-                if candidate and (reference - candidate).days > 183:
-                    year += 1
+                # The year that puts the date nearest the reference: "November 9" in a
+                # January text is last November, "January 10" in late December is next month.
+                options = [y for y in (reference.year - 1, reference.year, reference.year + 1)
+                           if _make(y, month, day or 1)]
+                if not options:
+                    continue
+                year = min(options, key=lambda y: abs((_make(y, month, day or 1) - reference).days))
             when = _make(year, month, day or 1)
             if when is None:
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -117,26 +117,34 @@ def modal_reports(
     b: Collection[str],
     modalities: Sequence[str],
     *,
-    since: date | None = None,
+    published_since: date | None = None,
+    published_until: date | None = None,
     limit: int = 500,
 ) -> list[dict[str, Any]]:
     """Reports between ``a`` and ``b`` with a future/conditional modality, latest first.
 
     Reports rather than events, because an announced or offered action is a statement
-    in one source, not yet a development others confirm.
+    in one source, not yet a development others confirm. Selected by when the source was
+    published (the event date of an announcement is often in the future).
     """
-    query = sa.select(
-        reports.c.id, reports.c.event_id, reports.c.doc_id, reports.c.sentence_idx,
-        reports.c.start, reports.c.end, reports.c.date, reports.c.event, reports.c.modality,
-        reports.c.source_code, reports.c.target_code, reports.c.confidence,
-    ).where(
-        _dyad(reports, a, b),
-        reports.c.modality.in_(list(modalities)),
-        reports.c.negated.is_(False),
+    query = (
+        sa.select(
+            reports.c.id, reports.c.event_id, reports.c.doc_id, reports.c.sentence_idx,
+            reports.c.start, reports.c.end, reports.c.date, reports.c.event, reports.c.modality,
+            reports.c.source_code, reports.c.target_code, reports.c.confidence,
+        )
+        .join(documents, documents.c.id == reports.c.doc_id)
+        .where(
+            _dyad(reports, a, b),
+            reports.c.modality.in_(list(modalities)),
+            reports.c.negated.is_(False),
+        )
     )  # fmt: skip
-    if since is not None:
-        query = query.where(reports.c.date >= since)
-    query = query.order_by(reports.c.date.desc(), reports.c.confidence.desc(), reports.c.id)
+    if published_since is not None:
+        query = query.where(documents.c.published >= datetime.combine(published_since, time.min))
+    if published_until is not None:
+        query = query.where(documents.c.published <= datetime.combine(published_until, time.max))
+    query = query.order_by(documents.c.published.desc(), reports.c.confidence.desc(), reports.c.id)
     return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
 
 

@@ -38,11 +38,16 @@ _DATELINE = re.compile(
 )
 
 
+# A transcript's speaker label: "BEDINGFIELD: ", "MS. PSAKI: ", "Q: ".
+_SPEAKER = re.compile(r"^(?:[A-Z][A-Z.'\-]*\s){0,3}[A-Z][A-Z.'\-]+:\s+")
+
+
 def strip_dateline(text: str) -> str:
-    """The sentence without a leading dateline (a clause of place and date, not the news)."""
-    match = _DATELINE.match(text)
-    if match and len(text) - match.end() > 20:
-        return text[match.end():]
+    """The sentence without a leading dateline or speaker label (not the news itself)."""
+    for pattern in (_DATELINE, _SPEAKER):
+        match = pattern.match(text)
+        if match and len(text) - match.end() > 20:
+            text = text[match.end():]
     return text
 
 

@@ -22,14 +22,30 @@ from dyadwatch.brief.dates import find_dates
 from dyadwatch.brief.quotes import trim_quote
 from dyadwatch.brief.select import similar, words
 
-# Words that mark a sentence as being about something to come (the date alone could be
-# a date of birth or of a past treaty signing in a long sentence).
-_CUES = re.compile(
-    r"\b(will|shall|would|expire[sd]?|expiry|expiration|deadline|due|scheduled|set to|"
-    r"plan(?:s|ned)?|upcoming|next|until|by|before|extend(?:ed|s)?|summit|talks|visit|"
-    r"vote|meeting|meet|deliver(?:y|ies)?|ultimatum|remain in force|in effect|take effect)\b",
+# Words that make a dated sentence about something to come worth watching by themselves
+# (the occasion or deadline is named), and weaker ones (tense, scheduling) that count
+# only when the sentence also names one of the dyad's actors.
+_STRONG_CUES = re.compile(
+    r"\b(expir(?:e[sd]?|y|ation)|deadline|ultimatum|treaty|summit|talks|negotiations?|"
+    r"ceasefire|cease-fire|sanctions?|state visit|referendum|elections?|vote|withdrawal|"
+    r"remains? in force|take[s]? effect|comes? into force)\b",
     re.IGNORECASE,
 )
+_WEAK_CUES = re.compile(
+    r"\b(will|shall|would|due|scheduled|set to|plan(?:s|ned)?|upcoming|next|until|by|before|"
+    r"extend(?:ed|s)?|visit|meeting|meet|deliver(?:y|ies)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_pattern(names: set[str]) -> re.Pattern[str] | None:
+    names = {n.strip() for n in names if n and len(n.strip()) > 2}
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
+
+
 ANSWERS = {"AGREE", "CONCEDE", "RETREAT", "COOPERATE"}
 
 
@@ -37,19 +53,28 @@ def dated_mentions(
     doc_sentences: dict[int, list[dict[str, Any]]],
     published: dict[int, date | None],
     end: date,
+    names: set[str] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """Sentences that name a date after ``end`` and speak of something to come."""
+    """Sentences that name a date after ``end`` and speak of something to come.
+
+    ``names`` are the ways the sources name the dyad's actors ("Russia", "the Kremlin",
+    "Vladimir Putin"); a sentence with only a weak cue must name one of them.
+    """
     found = []
+    actor_names = _names_pattern(set(names))
     for doc_id, rows in doc_sentences.items():
         reference = published.get(doc_id)
         for row in rows:
             text = row["text"]
-            if not _CUES.search(text):
+            if not _STRONG_CUES.search(text) and not (
+                _WEAK_CUES.search(text) and actor_names is not None and actor_names.search(text)
+            ):
                 continue
             mentions = [
                 m for m in find_dates(text, reference)
-                # A month-precision mention counts only when the whole month is after the end.
-                if m.date > end and not (m.relative and reference is None)
+                # After the briefing's end, and in the future of the source when it wrote.
+                if m.date > end and (reference is None or m.date > reference)
+                and not (m.relative and reference is None)
             ]  # fmt: skip
             if not mentions:
                 continue
@@ -101,17 +126,26 @@ def threshold_item(assessment: dict[str, Any]) -> dict[str, Any] | None:
     return {"kind": "threshold", "text": text, "due": None}
 
 
+#: At most this many items of each kind, so one noisy kind cannot crowd out the others.
+KIND_CAPS = {"date": 4, "planned": 3, "conditional": 2, "open demand": 2, "threshold": 1}
+
+
 def merge(items: Sequence[dict[str, Any]], limit: int,
           text_of: Callable[[dict[str, Any]], str]) -> list[dict[str, Any]]:
-    """Drop repeats (same words) and keep at most ``limit``, dated items by due date first."""
+    """Drop repeats (same words), cap each kind, keep at most ``limit``; dated items first."""
     kept: list[dict[str, Any]] = []
     bags: list[frozenset[str]] = []
+    per_kind: dict[str, int] = {}
     for item in items:
+        kind = item.get("kind", "")
+        if per_kind.get(kind, 0) >= KIND_CAPS.get(kind, limit):
+            continue
         bag = words(text_of(item))
-        if item.get("kind") != "threshold" and any(similar(bag, other) for other in bags):
+        if kind != "threshold" and any(similar(bag, other) for other in bags):
             continue
         kept.append(item)
         bags.append(bag)
+        per_kind[kind] = per_kind.get(kind, 0) + 1
         if len(kept) >= limit:
             break
     return sorted(kept, key=lambda i: (i["due"] is None, i["due"] or date.max))

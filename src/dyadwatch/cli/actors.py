@@ -129,6 +129,8 @@ def eval_actors_command(path: str, fmt: str, failures: bool, actors_files: tuple
     from dyadwatch.actors.ngec_eval import evaluate
 
     result = evaluate(path, registry_for(actors_files))
+    for line in result["unreadable_lines"]:
+        warn(f"{path}:{line}: not a readable test case (skipped)")
     if not failures:
         result.pop("failures")
     if fmt == "json":

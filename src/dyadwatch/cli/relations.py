@@ -66,7 +66,7 @@ def _period_csv(result: dict[str, Any]) -> str:
         "a_to_b_events", "b_to_a_events", "a_to_b_goldstein_sum", "b_to_a_goldstein_sum",
         *QUAD_NAMES.values(),
         "goldstein_sum", "goldstein_mean", "plover_score_sum", "net_cooperation",
-        "stories", "index", "index_low", "index_high", "level", "slope", "label",
+        "stories", "index", "band_low", "band_high", "level", "slope", "label",
         "announced_events",
         *(f"event_{e}" for e in event_types),
     ]
@@ -101,22 +101,25 @@ def _print_table(result: dict[str, Any]) -> None:
         return
     table = Table(title=title, title_justify="left", pad_edge=False, box=None, header_style="bold",
                   collapse_padding=True)
-    # On a narrow terminal, reports and announced counts move to the totals line below.
+    # On a narrow terminal, reports, index and announced counts are left to the lines below.
     wide = out_console.width >= 100
+    metric = result["trend"]["metric"]
     columns = [
         ("period", "left"), ("events", "right"), ("reports", "right"), (f"{a}→{b}", "right"),
         (f"{b}→{a}", "right"), ("coop/conf", "right"), ("Goldstein", "right"),
-        ("index", "right"), ("90% band", "right"), ("label", "left"), ("announced", "right"),
+        ("tone", "right"), ("index", "right"), ("90% band", "right"), ("label", "left"),
+        ("announced", "right"),
     ]
     if not wide:
-        columns = [c for c in columns if c[0] not in ("reports", "announced")]
+        dropped = ("reports", "announced", "Goldstein", "index" if metric == "tone" else "tone")
+        columns = [c for c in columns if c[0] not in dropped]
     for header, justify in columns:
         table.add_column(header, justify=justify, no_wrap=True)
     colours = {"thaw": "green", "escalation": "red", "volatile": "yellow"}
     for p in result["periods"]:
         q = p["quad"]
         digits = 2 if wide else 1
-        band = "" if p["index"] is None else f"{p['index_low']:+.{digits}f}…{p['index_high']:+.{digits}f}"
+        band = "" if p["band_low"] is None else f"{p['band_low']:+.{digits}f}…{p['band_high']:+.{digits}f}"
         label = p["label"] or ""
         coop = q["verbal_cooperation"] + q["material_cooperation"]
         conflict = q["verbal_conflict"] + q["material_conflict"]
@@ -124,7 +127,7 @@ def _print_table(result: dict[str, Any]) -> None:
             "period": p["period"], "events": str(p["events"]), "reports": str(p["reports"]),
             f"{a}→{b}": str(p["a_to_b"]["events"]), f"{b}→{a}": str(p["b_to_a"]["events"]),
             "coop/conf": f"{coop}/{conflict}", "Goldstein": f"{p['goldstein_sum']:+.1f}",
-            "index": _number(p["index"]), "90% band": band,
+            "tone": _number(p["goldstein_mean"]), "index": _number(p["index"]), "90% band": band,
             "label": f"[{colours[label]}]{label}[/]" if label in colours else label,
             "announced": str(p["announced"]["events"] or ""),
         }
@@ -133,10 +136,10 @@ def _print_table(result: dict[str, Any]) -> None:
     totals, trend = result["totals"], result["trend"]
     out_console.print(
         f"{totals['events']} events ({totals['reports']} reports); {totals['announced']} announced, "
-        f"not yet done; {totals['negated_excluded']} negated, not counted. "
-        f"Index: {result['index']['definition']} (basis: {result['index']['basis']}).",
-        soft_wrap=False,
+        f"not yet done; {totals['negated_excluded']} negated, not counted.",
     )
+    out_console.print(f"Tone: mean Goldstein value per event. Index: {result['index']['definition']}.")
+    out_console.print(f"Trend, band, labels and change points follow the {trend['metric']}.")
     latest = trend.get("latest")
     if latest:
         out_console.print(
@@ -162,11 +165,13 @@ def _print_table(result: dict[str, Any]) -> None:
 @click.option("--until", metavar="DATE", help="Last day (YYYY, YYYY-MM or YYYY-MM-DD; partial dates end the period).")
 @click.option("--theme", type=click.Choice(theme_ids()), help="Only events with this theme.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--metric", type=click.Choice(["tone", "index"]), default="tone", show_default=True,
+              help="Figure the trend follows: tone (mean Goldstein per event) or index (Goldstein per story).")
 @click.option("--plot", "plot_path", metavar="FILE.png|FILE.svg", help="Also write a chart of the series.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar while coding pending documents.")
 def dyad_command(
     a: str, b: str, freq: str, since: str | None, until: str | None, theme: str | None,
-    fmt: str, plot_path: str | None, quiet: bool,
+    fmt: str, metric: str, plot_path: str | None, quiet: bool,
 ) -> None:
     """How relations between actors A and B move: events, indices, trend and change points.
 
@@ -180,7 +185,9 @@ def dyad_command(
     store = open_store()
     code_pending_documents(store, quiet=quiet)
     try:
-        result = dyad_series(store, a, b, freq=freq, since=since_day, until=until_day, theme=theme)
+        result = dyad_series(
+            store, a, b, freq=freq, since=since_day, until=until_day, theme=theme, metric=metric
+        )
     except RelationsError as exc:
         raise click.ClickException(str(exc)) from exc
     if plot_path:
@@ -245,7 +252,7 @@ def themes_command(a: str, b: str, since: str | None, until: str | None, fmt: st
                             ("last", "left")]:
         table.add_column(header, justify=justify, no_wrap=True)
     for t in result["themes"]:
-        table.add_row(t["label"], str(t["events"]), f"{t['share']:.0%}" if t["share"] is not None else "",
+        table.add_row(t["label"].split(" (")[0], str(t["events"]), f"{t['share']:.0%}" if t["share"] is not None else "",
                       str(t["a_to_b"]), str(t["b_to_a"]), _number(t["goldstein_mean"]),
                       f"{t['net_cooperation']:+d}", t["first"] or "", t["last"] or "")
     out_console.print(table)

@@ -49,16 +49,6 @@ def _ontology():
     return ontology
 
 
-@dataclass(frozen=True)
-class _Placeholder:
-    """A mention-like object for actors the coder infers (domestic targets)."""
-
-    start: int
-    end: int
-    text: str
-    actor: ActorRef
-
-
 @dataclass
 class Candidate:
     token: Token  # the verb (or light verb) or the event noun
@@ -102,7 +92,7 @@ class Coder:
             (CODER_LOGIC_VERSION + self.lexicon.fingerprint + _source_fingerprint()).encode())
         self.version: str = f"coder-{CODER_LOGIC_VERSION}-{digest.hexdigest()[:10]}"
         self._cheap_words = self._build_cheap_words()
-        self._sector_cache: dict[str, str | None] = {}
+        self._active_verbs: set[int] = set()
 
     # -- collaborators ---------------------------------------------------------------------
     @property
@@ -252,7 +242,7 @@ class Coder:
         if patterns:
             best = _match_base(tok, patterns)
             if best is not None:
-                return (lemma + (" " + " ".join(sorted(next(iter(w)) for w in best.words))
+                return (lemma + (" " + " ".join(min(w) for w in best.words)
                                  if best.words else "")), best.entry, "base"
         return None
 
@@ -285,24 +275,27 @@ class Coder:
         for tok in sent:
             is_verb = tok.pos_ == "VERB" or (tok.tag_.startswith("VB") and tok.pos_ != "AUX") or (
                 tok.pos_ == "ADJ" and tok.dep_ == "acomp")
+            if tok.pos_ == "AUX" and tok.dep_ == "ROOT" and tok.lemma_.lower() in lex.on_light_verbs:
+                is_verb = True  # "troops were on alert"
             if not is_verb or tok.dep_ in {"prep", "amod", "compound"}:
                 continue  # "according to", "the planned loan"
             lemma = tok.lemma_.lower()
             verb_found = self._verb_entry(tok)
             # Light verb + event noun: "held talks", "imposed sanctions", "launched 10 days
             # of war games".  Verb entries keyed on this object ("strike a deal") win.
-            if lemma in lex.light_verbs or lemma in lex.reporting_verbs:
-                # Verb entries keyed on a particle or this object ("called off a strike",
-                # "struck a deal") beat the light-verb reading.
-                if not (verb_found and verb_found[2] == "verb" and " " in verb_found[0]):
-                    for obj in _light_objects(tok):
-                        if obj.i in nouns and obj.i not in consumed:
-                            key, entry = nouns[obj.i]
-                            candidates.append(Candidate(tok, entry, f"{lemma}+{key}", "light",
-                                                        noun=obj))
-                            consumed.add(obj.i)
-                            verb_found = None
-                            break
+            # Verb entries keyed on a particle or this object ("called off a strike",
+            # "struck a deal") beat the light-verb reading.
+            keyed = bool(verb_found and verb_found[2] == "verb" and " " in verb_found[0])
+            if (lemma in lex.light_verbs or lemma in lex.reporting_verbs
+                    or lemma in lex.on_light_verbs) and not keyed:
+                for obj in _light_objects(tok, lemma in lex.on_light_verbs):
+                    if obj.i in nouns and obj.i not in consumed:
+                        key, entry = nouns[obj.i]
+                        candidates.append(Candidate(tok, entry, f"{lemma}+{key}", "light",
+                                                    noun=obj))
+                        consumed.add(obj.i)
+                        verb_found = None
+                        break
             if verb_found is not None:
                 key, entry, kind = verb_found
                 candidates.append(Candidate(tok, entry, key, kind))
@@ -412,9 +405,9 @@ class Coder:
         root = cur
         for child in root.children:
             if child.dep_ in {"parataxis", "ccomp", "advcl"} and \
-                    child.lemma_.lower() in lex.reporting_verbs and child.i > tok.i:
-                if not any(g.dep_ in {"ccomp", "dobj"} for g in child.children):
-                    return child
+                    child.lemma_.lower() in lex.reporting_verbs and child.i > tok.i and \
+                    not any(g.dep_ in {"ccomp", "dobj"} for g in child.children):
+                return child
         return None
 
     # -- one sentence --------------------------------------------------------------------------
@@ -425,6 +418,8 @@ class Coder:
         if not candidates:
             return []
         self._relate(candidates)
+        self._active_verbs = {c.token.i for c in candidates
+                              if c.kind != "noun" and not c.suppressed}
         finder = ArgumentFinder(sent, mentions, self.lexicon, noun_entries)
         day, precision = event_date(sent.text, when)
         out: list[Event] = []
@@ -535,58 +530,20 @@ class Coder:
                                      source_keys)
         return _unique_args(targets)
 
-    def _sector_of(self, tok: Token) -> str | None:
-        """Sector of a common noun naming people ("students", "rebels"), via the registry."""
-        registry = self.registry
-        if registry is None or not hasattr(registry, "lookup"):
-            return None
-        phrases = []
-        compound = [c for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1]
-        if compound:
-            phrases.append(f"{compound[0].text} {tok.text}")
-        phrases += [tok.text, tok.lemma_]
-        for phrase in phrases:
-            key = phrase.lower()
-            if key not in self._sector_cache:
-                try:
-                    matches = registry.lookup(phrase)
-                except Exception:  # noqa: BLE001 - a lookup problem means "not a group"
-                    matches = []
-                sector = None
-                for m in matches[:1]:
-                    if not m.code and getattr(m, "kind", "") == "sector" and m.sector not in {
-                            None, "UNK", "NON"}:
-                        sector = m.sector
-                self._sector_cache[key] = sector
-            if self._sector_cache[key]:
-                return self._sector_cache[key]
-        return None
-
-    def _domestic_target(self, cand: Candidate, sources: list[Arg]) -> list[Arg]:
-        """An unnamed group acted on ("arrested students", "allowed opposition leaders to")
-        belongs to the doer's own country - the convention of the PLOVER/CAMEO gold data."""
-        if not sources:
-            return []
-        holders = [cand.token] + ([cand.noun] if cand.noun is not None else [])
-        if cand.content is not None:
-            holders.append(cand.content.token)
-        for holder in holders:
-            for child in holder.children:
-                patient = None
-                if child.dep_ in {"dobj", "nsubjpass", "dative"} and child.pos_ in {"NOUN", "PROPN"}:
-                    patient = child
-                elif child.dep_ == "prep" and child.lower_ in self.lexicon.target_preps:
-                    patient = next((g for g in child.children if g.dep_ == "pobj"), None)
-                if patient is None or (cand.noun is not None and patient.i == cand.noun.i):
-                    continue
-                sector = self._sector_of(patient)
-                if sector in self.lexicon.domestic_sectors:
-                    src = sources[0]
-                    actor = replace(src.mention.actor, sector=sector, text=patient.text,  # type: ignore[attr-defined]
-                                    person=None, role=None, how="domestic")
-                    return [Arg(_Placeholder(patient.i, patient.i + 1, patient.text, actor),
-                                "domestic")]
-        return []
+    def _civilian(self, cand: Candidate, sources: list[Arg], finder: ArgumentFinder) -> bool:
+        """Are the doers people rather than an institution?"""
+        if any(getattr(s.mention.actor, "sector", None) in self.lexicon.civilian_sectors  # type: ignore[attr-defined]
+               for s in sources):
+            return True
+        tok = cand.token
+        for _ in range(4):
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return subj.lemma_.lower() in self.lexicon.population_nouns
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
 
     def _events_for(self, doc: Doc, sent: Span, index: int, cand: Candidate,
                     finder: ArgumentFinder, day: date | None, precision: str,
@@ -598,7 +555,7 @@ class Coder:
         source_keys = {a.key for a in sources}
         targets = self._targets(cand, finder, source_keys)
         if not targets and cand.entry.event in self.lexicon.domestic_events:
-            targets = self._domestic_target(cand, sources)
+            targets = _domestic_target(cand, sources, self.lexicon)
         if cand.entry.target_required and not targets and not (
                 len(sources) >= 2 and _coordinated(sources, doc)):
             return []
@@ -626,6 +583,9 @@ class Coder:
 
         entry = cand.entry
         pattern = f"{cand.kind}:{cand.key}"
+        if entry.civilian is not None and self._civilian(cand, sources, finder):
+            entry = replace(entry.civilian, weight=entry.weight)
+            pattern += " civilian"
         if entry.solo is not None and not targets and not (
                 len(sources) >= 2 and _coordinated(sources, doc)):
             entry = replace(entry.solo, weight=entry.weight)
@@ -696,6 +656,7 @@ class Coder:
             weight=cand.entry.weight, kind=cand.kind, has_target=bool(targets),
             depth=_clause_depth(trig_tok), governed=cand.governed_by is not None,
             in_condition=_in_condition(trig_tok, lex),
+            embedded=_embedded(trig_tok, self._active_verbs),
             suppressed=cand.suppressed, pronoun_source=any(
                 s.via.endswith(":pron") for s in sources),
             reciprocal=not targets and len(sources) >= 2 and _coordinated(sources, doc),
@@ -773,7 +734,16 @@ def _source_fingerprint() -> str:
 
 def _match_base(tok: Token, patterns: list[BasePattern]) -> BasePattern | None:
     """Longest PETRARCH pattern whose words follow the verb, in order, within its phrase."""
-    words = [t for t in tok.subtree if t.i > tok.i][:25]
+    # Words of the verb's own phrase, not of clauses hanging from it.
+    words: list[Token] = []
+    stack = [c for c in tok.children if c.i > tok.i]
+    while stack:
+        t = stack.pop()
+        if t.dep_ in {"advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "conj"}:
+            continue
+        words.append(t)
+        stack.extend(t.children)
+    words = sorted(words, key=lambda t: t.i)[:25]
     lowers = [(t.lower_, t.lemma_.lower()) for t in words]
     best: BasePattern | None = None
     for pattern in patterns:
@@ -799,9 +769,11 @@ def _match_base(tok: Token, patterns: list[BasePattern]) -> BasePattern | None:
     return best
 
 
-def _light_objects(tok: Token) -> list[Token]:
+def _light_objects(tok: Token, on: bool = False) -> list[Token]:
     out: list[Token] = []
     for child in tok.children:
+        if on and child.dep_ == "prep" and child.lower_ == "on":
+            out.extend(p for p in child.children if p.dep_ == "pobj")
         if child.dep_ in {"dobj", "attr", "nsubjpass"}:
             out.append(child)
             for g in child.children:
@@ -861,6 +833,50 @@ def _first_trigger(tok: Token, by_token: dict[int, Candidate]) -> Candidate | No
 
 def _noun_negated(tok: Token, lex: Lexicon) -> bool:
     return any(c.dep_ in {"det", "neg"} and c.lower_ in lex.negators for c in tok.children)
+
+
+@dataclass(frozen=True)
+class _Inferred:
+    """A mention-like object for an actor the coder infers rather than reads."""
+
+    start: int
+    end: int
+    text: str
+    actor: ActorRef
+
+
+def _domestic_target(cand: Candidate, sources: list[Arg], lex: Lexicon) -> list[Arg]:
+    """An unnamed patient of a domestic-type act ("lifted a state of emergency", "allowed
+    opposition leaders to rally", "arrested protesters") belongs to the doer's country: the
+    convention of the CAMEO/PLOVER gold data.  Only for states, only when a patient exists."""
+    if len(sources) != 1 or len(sources[0].code) != 3 or not sources[0].code.isalpha():
+        return []
+    holders = [cand.token] + ([cand.noun] if cand.noun is not None else [])
+    if cand.content is not None:
+        holders.append(cand.content.token)
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ in {"dobj", "dative"} and child.pos_ in {"NOUN", "PROPN"} \
+                    and (cand.noun is None or child.i != cand.noun.i):
+                actor = replace(sources[0].mention.actor, sector=None, person=None,  # type: ignore[attr-defined]
+                                role=None, text=child.text, how="domestic")
+                return [Arg(_Inferred(child.i, child.i + 1, child.text, actor), "domestic")]
+    return []
+
+
+def _embedded(tok: Token, active: set[int]) -> bool:
+    """A trigger inside another trigger's noun phrase ("defended the right of Russian
+    troops to fire on militants"): content of that event, less likely the main one."""
+    if tok.dep_ not in {"acl", "relcl", "pobj", "dobj", "nsubj", "pcomp"}:
+        return False
+    cur = tok.head
+    for _ in range(8):
+        if cur.i in active and cur.i != tok.i:
+            return True
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
 
 
 def _in_condition(tok: Token, lex: Lexicon) -> bool:

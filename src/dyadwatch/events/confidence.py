@@ -27,6 +27,7 @@ class Features:
     depth: int
     governed: bool
     in_condition: bool
+    embedded: bool
     suppressed: bool
     pronoun_source: bool
     reciprocal: bool
@@ -41,6 +42,8 @@ def raw_score(f: Features) -> float:
     score -= 0.12 * min(f.depth, 3)
     if f.in_condition:
         score -= 0.25
+    if f.embedded:
+        score -= 0.15
     if f.suppressed:
         score -= 0.3
     elif f.governed:
@@ -76,4 +79,6 @@ def calibrate(raw: float) -> float:
 
 
 def confidence(f: Features) -> float:
-    return round(max(0.01, min(0.99, calibrate(raw_score(f)))), 3)
+    raw = raw_score(f)
+    # A little of the raw score keeps the ranking strict inside flat calibration steps.
+    return round(max(0.01, min(0.99, 0.95 * calibrate(raw) + 0.05 * raw)), 3)

@@ -51,6 +51,8 @@ class Entry:
     target_required: bool = False
     stative: bool = False  # "X is opposed to": the passive subject is the doer
     solo: Entry | None = field(default=None, hash=False, compare=False)  # one actor, no target
+    # used when the doers are people, not a government ("protesters protested" = PROTEST)
+    civilian: Entry | None = field(default=None, hash=False, compare=False)
     weight: float = 0.6
     where: str = ""
 
@@ -84,8 +86,9 @@ class Lexicon:
     obligation_aux: set[str] = field(default_factory=set)
     statement_nouns: set[str] = field(default_factory=set)
     population_nouns: set[str] = field(default_factory=set)
+    on_light_verbs: set[str] = field(default_factory=set)
     domestic_events: set[str] = field(default_factory=set)
-    domestic_sectors: set[str] = field(default_factory=set)
+    civilian_sectors: set[str] = field(default_factory=set)
     irregular_forms: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     fingerprint: str = ""
@@ -192,9 +195,11 @@ class LexiconBuilder:
             sub = self._entry(f"{key} {obj}", obj_spec, where, kinds)
             if sub is not None:
                 objects[str(obj).lower()] = replace(sub, weight=max(sub.weight, weight))
-        solo = None
+        solo = civilian = None
         if spec.get("solo") is not None:
             solo = self._entry(f"{key} (solo)", spec["solo"], where, kinds)
+        if spec.get("civilian") is not None:
+            civilian = self._entry(f"{key} (civilian)", spec["civilian"], where, kinds)
         contexts = spec.get("contexts") or ()
         if isinstance(contexts, str):
             contexts = (contexts,)
@@ -213,6 +218,7 @@ class LexiconBuilder:
             target_required=bool(spec.get("target_required", False)),
             stative=bool(spec.get("stative", False)),
             solo=solo,
+            civilian=civilian,
             weight=weight,
             where=where,
         )
@@ -248,8 +254,9 @@ class LexiconBuilder:
                                 ("obligation_aux", lex.obligation_aux),
                                 ("statement_nouns", lex.statement_nouns),
                                 ("population_nouns", lex.population_nouns),
+                                ("on_light_verbs", lex.on_light_verbs),
                                 ("domestic_events", lex.domestic_events),
-                                ("domestic_sectors", lex.domestic_sectors)):
+                                ("civilian_sectors", lex.civilian_sectors)):
             values = data.get(section)
             if values is None:
                 continue
@@ -261,7 +268,7 @@ class LexiconBuilder:
                     lex.problems.append(f"{name}: section {section!r}: quote the word read as "
                                         f"{v!r} (e.g. \"on\", \"no\")")
                     continue
-                target.add(str(v).upper() if section.startswith("domestic") else str(v).lower())
+                target.add(str(v).upper() if section.startswith(("civilian", "domestic")) else str(v).lower())
         for section, mapping in (("transparent_verbs", lex.transparent_verbs),
                                  ("irregular_forms", lex.irregular_forms)):
             values = data.get(section)
@@ -295,7 +302,8 @@ class LexiconBuilder:
                                "hypothetical_aux", "conditional_marks", "__line__",
                                "transparent_verbs", "decision_verbs", "irregular_forms",
                                "obligation_aux", "statement_nouns", "population_nouns",
-                               "domestic_events", "domestic_sectors"}
+                               "on_light_verbs",
+                               "civilian_sectors", "domestic_events"}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 

@@ -76,9 +76,8 @@ def modality_of(tok: Token, lex: Lexicon, *, stop: Token | None = None,
     future = hypothetical = conditional = False
     for aux in _aux(tok):
         low = aux.lower_
-        if low in lex.future_aux or aux.lemma_.lower() in lex.future_aux:
-            future = True
-        elif low == "would" and reported_past:
+        if low in lex.future_aux or aux.lemma_.lower() in lex.future_aux or (
+                low == "would" and reported_past):
             future = True
         elif low in lex.hypothetical_aux:
             hypothetical = True

@@ -61,6 +61,8 @@ class CodeSummary:
     failed: list[tuple[int, str]] = field(default_factory=list)
     workers: int = 1
     seconds: float = 0.0
+    #: Seconds per stage, summed over workers: cheap, parse, code (workers), store (main).
+    timings: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,7 @@ class CodeSummary:
             "failed": [{"doc_id": d, "error": e} for d, e in self.failed],
             "workers": self.workers,
             "seconds": round(self.seconds, 3),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
 
@@ -86,6 +89,8 @@ class DocResult:
     # (sentence index, sentence start in the document, event with sentence offsets)
     events: list[tuple[int, int, Event]] = field(default_factory=list)
     error: str | None = None
+    # Seconds spent per stage; a chunk's figures are carried by its first document.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def default_workers() -> int:
@@ -185,6 +190,7 @@ def code_jobs(jobs: Sequence[dict[str, Any]], tools: _Tools | None = None) -> li
     tools = tools or _TOOLS
     assert tools is not None, "worker not initialised"
     results = [DocResult(job["doc_id"]) for job in jobs]
+    clock = time.perf_counter()
     # (result, job, context codes, sentence) for every candidate sentence of the chunk
     todo: list[tuple[DocResult, dict[str, Any], tuple[str, ...], tuple[int, int, str]]] = []
     for result, job in zip(results, jobs, strict=True):
@@ -198,9 +204,10 @@ def code_jobs(jobs: Sequence[dict[str, Any]], tools: _Tools | None = None) -> li
                     todo.append((result, job, context, sentence))
         except Exception as exc:  # one bad document must not stop the batch
             result.error = result.error or f"cheap pass failed: {_describe(exc)}"
-    for (result, job, context, (idx, start, _text)), doc in zip(
-        todo, _parse(tools, [item[3][2] for item in todo]), strict=True
-    ):
+    cheap_done = time.perf_counter()
+    docs = _parse(tools, [item[3][2] for item in todo])
+    parse_done = time.perf_counter()
+    for (result, job, context, (idx, start, _text)), doc in zip(todo, docs, strict=True):
         if doc is None:
             result.error = result.error or f"sentence {idx} could not be parsed"
             continue
@@ -211,13 +218,19 @@ def code_jobs(jobs: Sequence[dict[str, Any]], tools: _Tools | None = None) -> li
             continue
         for event in coded:
             result.events.append((idx, start, event))
+    if results:
+        results[0].timings = {
+            "cheap": cheap_done - clock,
+            "parse": parse_done - cheap_done,
+            "code": time.perf_counter() - parse_done,
+        }
     return results
 
 
-def _parse(tools: _Tools, texts: list[str]) -> Iterator[Any]:
+def _parse(tools: _Tools, texts: list[str]) -> list[Any]:
     """Parsed docs for ``texts`` (None where the parser fails), batched."""
     try:
-        docs = list(tools.nlp.pipe(texts, batch_size=128))
+        return list(tools.nlp.pipe(texts, batch_size=128))
     except Exception:
         # Find the culprit one by one rather than lose the whole chunk.
         docs = []
@@ -226,7 +239,7 @@ def _parse(tools: _Tools, texts: list[str]) -> Iterator[Any]:
                 docs.append(tools.nlp(text))
             except Exception:
                 docs.append(None)
-    yield from docs
+        return docs
 
 
 # --------------------------------------------------------------------------- the main side
@@ -415,7 +428,13 @@ def code_pending(
 
     def per_document() -> Iterator[None]:
         for jobs, results in batches:
+            clock = time.perf_counter()
             n_reports, events_touched = _store_chunk(store, jobs, results, version)
+            stage = summary.timings
+            stage["store"] = stage.get("store", 0.0) + time.perf_counter() - clock
+            for result in results:
+                for name, seconds in result.timings.items():
+                    stage[name] = stage.get(name, 0.0) + seconds
             summary.reports += n_reports
             touched.update(events_touched)
             for job, result in zip(jobs, results, strict=True):

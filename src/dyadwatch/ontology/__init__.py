@@ -158,7 +158,7 @@ def cameo(code: str) -> CameoCode:
 
 
 def cameo_to_plover(code: str) -> tuple[str | None, str | None, list[str]]:
-    """(event, mode, contexts) for a CAMEO code; event is None for dropped codes (01x, 02x)."""
+    """(event, mode, contexts) for a CAMEO code; event is None for CAMEO 01x (statements)."""
     found = cameo(code)
     return found.plover_event, found.plover_mode, list(found.plover_context)
 
@@ -190,10 +190,17 @@ def plover_to_cameo(event: str, mode: str | None = None, *, contexts: Sequence[s
             and wanted.intersection(c.plover_context)
         ]
         if candidates:
-            # The most general matching code: fewest digits, then the earliest.
+            # Most shared contexts, then a code whose quad class agrees with the PLOVER type
+            # (REQUEST: DEMAND 10x before APPEAL 02x), then the most general, then the first.
+            quad = _event_type(name).quad_class
             best = min(
                 candidates,
-                key=lambda c: (-len(wanted.intersection(c.plover_context)), len(c.code), c.code),
+                key=lambda c: (
+                    -len(wanted.intersection(c.plover_context)),
+                    c.quad_class != quad,
+                    len(c.code),
+                    c.code,
+                ),
             )
             return best.code
     return default

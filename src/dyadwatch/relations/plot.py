@@ -31,8 +31,10 @@ def _figure(series: dict[str, Any]):
     )
     theme = f", theme: {series['theme']}" if series.get("theme") else ""
     fig.suptitle(f"{series.get('dyad', '')} relations, by {series.get('freq', '')}{theme}", fontsize=13)
+    metric = (series.get("trend") or {}).get("metric", "tone")
     basis = (series.get("index") or {}).get("basis")
-    ax.set_ylabel("Goldstein per story" if basis == "documents" else "mean Goldstein per event")
+    per_story = metric == "index" and basis == "documents"
+    ax.set_ylabel("Goldstein per story" if per_story else "mean Goldstein per event")
     ax_counts.set_ylabel("events")
     if not periods:
         ax.text(0.5, 0.5, "no events for this dyad", ha="center", va="center", transform=ax.transAxes)
@@ -40,18 +42,23 @@ def _figure(series: dict[str, Any]):
 
     starts = [date.fromisoformat(p["start"]) for p in periods]
     mids = [date.fromisoformat(p["start"]) + (date.fromisoformat(p["end"]) - date.fromisoformat(p["start"])) / 2 for p in periods]
-    present = [i for i, p in enumerate(periods) if p["index"] is not None]
-    xs = [mids[i] for i in present]
+    key = "goldstein_mean" if metric == "tone" else "index"
+    present = [i for i, p in enumerate(periods) if p[key] is not None]
+    banded = [i for i in present if periods[i].get("band_low") is not None]
     ax.fill_between(
-        xs,
-        [periods[i]["index_low"] for i in present],
-        [periods[i]["index_high"] for i in present],
+        [mids[i] for i in banded],
+        [periods[i]["band_low"] for i in banded],
+        [periods[i]["band_high"] for i in banded],
         color="#4c6ef5",
         alpha=0.18,
         linewidth=0,
         label="90% bootstrap band",
     )
-    ax.plot(xs, [periods[i]["index"] for i in present], color="#364fc7", marker="o", markersize=3, linewidth=1.2, label="index")
+    ax.plot(
+        [mids[i] for i in present], [periods[i][key] for i in present],
+        color="#364fc7", marker="o", markersize=3, linewidth=1.2,
+        label="mean Goldstein per event" if metric == "tone" else "Goldstein per story",
+    )
     level = [(mids[i], periods[i]["level"]) for i in present if periods[i].get("level") is not None]
     if level:
         ax.plot(*zip(*level, strict=True), color="#212529", linewidth=2, alpha=0.7, label="rolling level")

@@ -37,6 +37,16 @@ QUAD_NAMES = {
     4: "material_conflict",
 }
 
+#: Figures the trend can follow, and the period field holding each.
+METRICS = {"tone": "goldstein_mean", "index": "index"}
+
+METRIC_DEFINITIONS = {
+    "tone": "mean Goldstein value per counted event (both directions): how cooperative or "
+    "hostile the pair's dealings are, whatever the volume of coverage",
+    "index": "Goldstein sum per story mentioning either side (see index.definition): "
+    "how much cooperation or conflict per unit of coverage",
+}
+
 INDEX_DEFINITIONS = {
     "documents": (
         "Goldstein sum of the period's events (both directions) divided by the stories published "
@@ -122,14 +132,20 @@ def dyad_series(
     since: date | None = None,
     until: date | None = None,
     theme: str | None = None,
+    metric: str = "tone",
     window: int = trend.WINDOW,
 ) -> dict[str, Any]:
     """The relations series between ``a`` and ``b`` (codes or group names), JSON-ready.
+
+    ``metric`` is the figure the trend, labels, band and change points follow: ``tone``
+    (mean Goldstein value per counted event) or ``index`` (Goldstein per story).
 
     Raises :class:`RelationsError` (or its subclass ``UnknownActorError``, which carries
     suggestions) for a bad request; a dyad without events gives ``periods == []``.
     """
     check_request(freq, since, until, theme)
+    if metric not in METRICS:
+        raise RelationsError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
     side_a, side_b = resolve_sides(a, b, store)
     grain = "day" if freq in ("day", "week") else "month"
     with store.connect() as conn:
@@ -196,7 +212,7 @@ def dyad_series(
     }
     with_events = set(counted) | set(announced)
     if not with_events:
-        result["trend"] = _trend_summary([], [], window)
+        result["trend"] = _trend_summary([], [], metric, window)
         return result
 
     first = since or min(p.start for p in with_events)
@@ -205,6 +221,16 @@ def dyad_series(
     in_range_coverage = sum(coverage[p] for p in periods)
     basis = "documents" if in_range_coverage else "events"
     result["index"] = {"definition": INDEX_DEFINITIONS[basis], "basis": basis}
+
+    # The whole range's distribution of event values, as a weak prior for thin periods' bands.
+    overall: Counter = Counter()
+    for period in periods:
+        overall.update(values.get(period, {}))
+    prior = (
+        (np.array(list(overall.keys()), dtype=float), np.array(list(overall.values()), dtype=float))
+        if overall
+        else None
+    )
 
     out_periods = []
     for period in periods:
@@ -225,14 +251,18 @@ def dyad_series(
         denominator = max(stories, both["events"]) if basis == "documents" else with_value
         index = round(both["goldstein_sum"] / denominator, 4) if denominator else None
         band = None
-        dist = values.get(period)
-        if dist and index is not None:
+        if with_value:
+            dist = values[period]
             band = trend.bootstrap_band(
                 np.array(list(dist.keys()), dtype=float),
                 np.array(list(dist.values()), dtype=float),
                 key=period.key,
-                stories=stories if basis == "documents" else None,
+                stories=stories if metric == "index" and basis == "documents" else None,
+                prior=prior,
             )
+        value = both["goldstein_mean"] if metric == "tone" else index
+        if band is not None and value is not None:
+            band = (min(band[0], value), max(band[1], value))
         out_periods.append(
             {
                 "period": period.key,
@@ -246,38 +276,41 @@ def dyad_series(
                 "net_cooperation": both["net_cooperation"],
                 "stories": stories,
                 "index": index,
-                "index_low": round(band[0], 4) if band else index,
-                "index_high": round(band[1], 4) if band else index,
+                "band_low": round(band[0], 4) if band else None,
+                "band_high": round(band[1], 4) if band else None,
                 "a_to_b": a_to_b,
                 "b_to_a": b_to_a,
                 "by_event": both["by_event"],
                 "quad": both["quad"],
-                "announced": announced.get(period, {"events": 0, "reports": 0, "by_event": {}, "a_to_b": 0, "b_to_a": 0}),
+                "announced": announced.get(
+                    period, {"events": 0, "reports": 0, "by_event": {}, "a_to_b": 0, "b_to_a": 0}
+                ),
             }
         )
         result["totals"]["events"] += both["events"]
         result["totals"]["reports"] += both["reports"]
         result["totals"]["announced"] += announced.get(period, {}).get("events", 0)
 
-    index_values = [p["index"] for p in out_periods]
+    metric_key = METRICS[metric]
+    metric_values = [p[metric_key] for p in out_periods]
+    # Periods without events have no band: moves into or out of them are never "clear".
     bands = [
-        (p["index_low"], p["index_high"]) if p["index"] is not None and p["events"] else None
-        for p in out_periods
+        (p["band_low"], p["band_high"]) if p["band_low"] is not None else None for p in out_periods
     ]
-    levels, slopes = trend.rolling(index_values, window)
-    period_labels = trend.labels(index_values, bands, window)
+    levels, slopes = trend.rolling(metric_values, window)
+    period_labels = trend.labels(metric_values, bands, window)
     for p, level, slope, label in zip(out_periods, levels, slopes, period_labels, strict=True):
         p["level"] = round(level, 4) if level is not None else None
         p["slope"] = round(slope, 4) if slope is not None else None
         p["label"] = label
     result["periods"] = out_periods
-    result["trend"] = _trend_summary(out_periods, index_values, window)
-    result["change_points"] = _change_points(store, out_periods, side_a, side_b, theme)
+    result["trend"] = _trend_summary(out_periods, metric_values, metric, window)
+    result["change_points"] = _change_points(store, out_periods, metric_key, side_a, side_b, theme)
     return result
 
 
-def _trend_summary(periods: list[dict], index_values: list, window: int) -> dict[str, Any]:
-    present = [(i, v) for i, v in enumerate(index_values) if v is not None]
+def _trend_summary(periods: list[dict], metric_values: list, metric: str, window: int) -> dict[str, Any]:
+    present = [(i, v) for i, v in enumerate(metric_values) if v is not None]
     overall = None
     if len(present) >= 2:
         xs, ys = zip(*present, strict=True)
@@ -293,26 +326,37 @@ def _trend_summary(periods: list[dict], index_values: list, window: int) -> dict
             windows.append({"from": p["period"], "to": p["period"], "label": p["label"], "periods": 1})
     latest = next((p for p in reversed(periods) if p.get("label") is not None), None)
     return {
-        "metric": "index",
+        "metric": metric,
+        "metric_definition": METRIC_DEFINITIONS[metric],
         "window": window,
         "slope_per_period": overall,
         "mean": round(float(np.mean([v for _, v in present])), 4) if present else None,
         "latest": (
-            {k: latest[k] for k in ("period", "index", "level", "slope", "label")} if latest else None
+            {
+                "period": latest["period"],
+                "value": latest[METRICS[metric]],
+                **{k: latest[k] for k in ("level", "slope", "label")},
+            }
+            if latest
+            else None
         ),
         "windows": windows,
         "thresholds": trend.thresholds(),
-        "scale": round(trend.label_scale(index_values), 4),
+        "scale": round(trend.label_scale(metric_values), 4),
     }
 
 
 def _change_points(
-    store: Store, periods: list[dict], side_a: Side, side_b: Side, theme: str | None
+    store: Store, periods: list[dict], key: str, side_a: Side, side_b: Side, theme: str | None
 ) -> list[dict[str, Any]]:
-    present = [i for i, p in enumerate(periods) if p["index"] is not None]
-    series = [periods[i]["index"] for i in present]
+    present = [i for i, p in enumerate(periods) if p[key] is not None]
+    series = [periods[i][key] for i in present]
     z = 2 * NormalDist().inv_cdf(0.5 + trend.BAND / 2)  # band width in standard errors
-    errors = [(periods[i]["index_high"] - periods[i]["index_low"]) / z for i in present]
+    errors = [
+        (periods[i]["band_high"] - periods[i]["band_low"]) / z
+        for i in present
+        if periods[i]["band_low"] is not None
+    ]
     breaks = trend.change_points(series, errors)
     out = []
     bounds = [0, *breaks, len(series)]

@@ -8,7 +8,8 @@ Labels (one per period, for the trailing window of ``WINDOW`` periods that ends 
 
 * ``scale`` = max(standard deviation of the index over all periods with data, ``SCALE_FLOOR``).
 * A move between two periods is *clear* when it is at least ``MOVE_THRESHOLD`` × scale
-  and the two periods' bootstrap bands do not overlap (so thin periods are not over-read).
+  and the two periods' bootstrap bands do not overlap (so thin periods are not over-read);
+  a period without events has no band and takes part in no clear move.
 * **volatile**: the window holds a clear rise and a clear fall.
 * **thaw**: otherwise, the last value is above the first by a clear move.
 * **escalation**: otherwise, the last value is below the first by a clear move.
@@ -22,9 +23,11 @@ That is the BIC-style penalty for a mean shift in Gaussian noise: a break must e
 more than noise would.
 
 Bootstrap band: each period's events are resampled with replacement ``BOOTSTRAP_SAMPLES``
-times (Poisson bootstrap: each event drawn Poisson(1) times), the index is recomputed on
-each sample, and the band is the ``BAND`` central interval. The generator is seeded
-(``SEED`` and the period key), so runs repeat exactly.
+times (Poisson bootstrap: each event drawn Poisson(1) times) together with
+``PRIOR_EVENTS`` pseudo-events drawn from the whole series' distribution (so a period
+resting on one event is not read as exact), the figure is recomputed on each sample,
+and the band is the ``BAND`` central interval. The generator is seeded (``SEED`` and the
+period key), so runs repeat exactly.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ SCALE_FLOOR = 0.1
 MIN_SEGMENT = 2
 PENALTY_FACTOR = 2.0
 BOOTSTRAP_SAMPLES = 400
+PRIOR_EVENTS = 2.0
 BAND = 0.90
 SEED = 20220224
 
@@ -56,6 +60,7 @@ def thresholds() -> dict[str, float | int]:
         "min_segment": MIN_SEGMENT,
         "penalty_factor": PENALTY_FACTOR,
         "bootstrap_samples": BOOTSTRAP_SAMPLES,
+        "prior_events": PRIOR_EVENTS,
         "band": BAND,
         "seed": SEED,
     }
@@ -97,7 +102,9 @@ def _clear_move(i: int, j: int, values, bands, scale: float) -> int:
     delta = values[j] - values[i]
     if abs(delta) < MOVE_THRESHOLD * scale:
         return 0
-    if bands is not None and bands[i] is not None and bands[j] is not None:
+    if bands is not None:
+        if bands[i] is None or bands[j] is None:
+            return 0  # a period without events has no uncertainty estimate: never a clear move
         (lo_i, hi_i), (lo_j, hi_j) = bands[i], bands[j]
         if delta > 0 and lo_j <= hi_i:
             return 0
@@ -189,24 +196,31 @@ def bootstrap_band(
     *,
     key: str,
     stories: int | None = None,
+    prior: tuple[np.ndarray, np.ndarray] | None = None,
     samples: int = BOOTSTRAP_SAMPLES,
     band: float = BAND,
 ) -> tuple[float, float] | None:
-    """Central ``band`` interval of the index over events resampled with replacement.
+    """Central ``band`` interval of the period's figure over events resampled with replacement.
 
     ``values``/``counts``: the distinct Goldstein values of a period's events and how many
-    events have each. The index of a resample is its Goldstein sum divided by
-    max(``stories``, resampled events), or by the resampled events when ``stories`` is
-    None — the same definition as the point value. Resampling is the Poisson bootstrap
-    (each event drawn Poisson(1) times; per value, Poisson(count)), which matches the
-    classic bootstrap for all but the thinnest periods and is fast enough for long
-    series. The generator is seeded from ``SEED`` and the period ``key``, so a period's
-    band is the same whatever range is asked.
+    events have each. A resample's figure is its Goldstein sum divided by the resampled
+    events (tone), or by max(``stories``, resampled events) (index) — the same definitions
+    as the point values. Resampling is the Poisson bootstrap (each event drawn Poisson(1)
+    times). ``prior`` (values, counts over the whole series) adds ``PRIOR_EVENTS`` pseudo-
+    events drawn from the series-wide distribution, so a period resting on one or two
+    events gets a wide band instead of a falsely exact one; with dozens of events their
+    effect vanishes. The generator is seeded from ``SEED`` and the period ``key``, so a
+    period's band is the same whatever range is asked.
     """
     if counts.sum() == 0:
         return None
+    rates = counts.astype(float)
+    if prior is not None and PRIOR_EVENTS > 0:
+        prior_values, prior_counts = prior
+        values = np.concatenate([values, prior_values])
+        rates = np.concatenate([rates, PRIOR_EVENTS * prior_counts / prior_counts.sum()])
     rng = np.random.default_rng([SEED, zlib.crc32(key.encode("utf-8"))])
-    draws = rng.poisson(counts, size=(samples, len(counts)))
+    draws = rng.poisson(rates, size=(samples, len(rates)))
     n_star = draws.sum(axis=1)
     sums = draws @ values
     denominators = n_star if stories is None else np.maximum(n_star, stories)
