@@ -39,6 +39,9 @@ def read_records(paths: list[Path], limit: int) -> list[dict]:
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rt", encoding="utf-8") as handle:
             records.extend(json.loads(line) for line in handle if line.strip())
+    # The corpus subsets overlap (e.g. State Department files): keep each text once.
+    seen: set[str] = set()
+    records = [r for r in records if not (r.get("text") in seen or seen.add(r.get("text")))]
     if not records:
         sys.exit(f"no records in {', '.join(map(str, paths))}")
     out = []

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from dyadwatch.actors.petrarch import IGO_CODES, read_actors, read_agents
+from dyadwatch.actors.petrarch import IGO_CODES, read_actors, read_agents, readable_name
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data" / "dictionaries"
@@ -45,17 +45,6 @@ NOT_STATES = {"EUR", "UNO"}
 
 def _clean(name: str) -> str:
     return " ".join(name.replace("_", " ").split())
-
-
-def _title(phrase: str) -> str:
-    """Phoenix writes names in capitals; give them a readable case."""
-    words = []
-    for word in phrase.split():
-        if len(word) <= 3 and "." in word:
-            words.append(word.upper())
-        else:
-            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
-    return " ".join(words)
 
 
 def _plural(word: str) -> str:
@@ -117,7 +106,7 @@ def derive_countries() -> list[dict]:
         known = {v.lower() for k in ("aliases", "demonyms", "capitals") for v in record[k]}
         known.add(record["name"].lower())
         for phrase in [actor.name, *actor.synonyms]:
-            readable = _title(_clean(phrase))
+            readable = readable_name(_clean(phrase))
             if readable.lower() not in known and len(readable) > 2:
                 record["places"].append(readable)
                 known.add(readable.lower())
@@ -158,14 +147,14 @@ def derive_phoenix_actors(country_codes: set[str], country_names: dict[str, str]
                     code = ""
                 roles.append(":".join([code, "/".join(c.sectors), c.start.isoformat() if c.start else "",
                                        c.end.isoformat() if c.end else ""]))
-            aliases = [_title(_clean(s)) for s in actor.synonyms]
+            aliases = [readable_name(_clean(s)) for s in actor.synonyms]
             if not person and not any(r.split(":")[0] for r in roles):
                 # A non-state group coded only by region ("Army for the Liberation of
                 # Rwanda" [KKLREB]): the country its name carries, if any.
                 found = _country_in(" ".join([actor.name, *actor.synonyms]), country_names)
                 if found:
                     roles = [found + r for r in roles]
-            rows.append([_title(_clean(actor.name)), "|".join(a for a in aliases if a),
+            rows.append([readable_name(_clean(actor.name)), "|".join(a for a in aliases if a),
                          ";".join(roles), "person" if person else "group", name])
     return rows
 

@@ -400,3 +400,17 @@ def test_sector_noun_shared_by_a_list_of_demonyms(nlp, registry):
 def test_locative_place_after_extra_whitespace(nlp, registry):
     mentions = resolve(nlp, registry, "Germany will host a conference in  Berlin next month.")
     assert [(m.actor.code, m.actor.how) for m in mentions] == [("DEU", "name"), ("DEU", "place")]
+
+
+@needs_shared
+def test_petrarch_validation_actors_resolve_in_text(nlp):
+    """The unit-test suite's fictional actors, from PETR.Validate.* given as users' files."""
+    registry = get_registry((str(UNITTEST / "PETR.Validate.actors.txt"),
+                             str(UNITTEST / "PETR.Validate.agents.txt")))
+    mentions = resolve(nlp, registry, "Arnor is about to restore full diplomatic ties with Gondor.",
+                       date(1995, 1, 1))
+    assert [m.actor.code for m in mentions] == ["ARN", "GON"]
+    # "<! --" opens a comment in that file: not read as an actor name.
+    assert not any("NEW ACTORS" in p.problem for p in registry.problems)
+    # Dated codes: Sam Gamgee is a civilian only before 2008-01-20.
+    assert best(registry, "Sam Gamgee", date(2000, 1, 1)).sector == "CIV"

@@ -118,7 +118,9 @@ class Entry:
             return latest, latest.end is None
         current = [r for r in self.roles if r.holds_on(when)]
         if current:
-            return min(current, key=lambda r: (r.rank, -(r.start or date.min).toordinal())), True
+            # A dated role is more specific than an undated default (PETRARCH's rule).
+            return min(current, key=lambda r: (r.rank, r.start is None and r.end is None,
+                                               -(r.start or date.min).toordinal())), True
         before = [r for r in self.roles if r.end is not None and r.end <= when]
         if before:
             return max(before, key=lambda r: r.end), False

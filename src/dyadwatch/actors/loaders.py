@@ -24,6 +24,7 @@ from dyadwatch.actors.petrarch import (
     looks_like_agents,
     read_actors,
     read_agents,
+    readable_name,
 )
 
 try:  # libyaml is much faster on the big files; fall back to the pure-Python loader
@@ -231,8 +232,9 @@ def user_file(path: str | Path, problems: list[DictionaryProblem]) -> list[Entry
     if looks_like_agents(path):
         found, file_problems = read_agents(path)
         problems.extend(file_problems)
-        return [Entry(name=a.phrase, kind="sector", how="sector-word", sector=a.sectors[0],
-                      sectors=a.sectors, weight=USER_WEIGHT, source=source, aliases=[a.phrase])
+        return [Entry(name=a.phrase.lower(), kind="sector", how="sector-word", sector=a.sectors[0],
+                      sectors=a.sectors, weight=USER_WEIGHT, source=source,
+                      aliases=[a.phrase.lower()])
                 for a in found if a.sectors]
     found_actors, file_problems = read_actors(path)
     problems.extend(file_problems)
@@ -243,8 +245,8 @@ def user_file(path: str | Path, problems: list[DictionaryProblem]) -> list[Entry
             problems.append(DictionaryProblem(str(path), actor.line, f"no code for {actor.name!r}"))
             continue
         kind = "person" if any(r.start or r.end for r in roles) else "group"
-        entries.append(_entry_from_roles(actor.name, kind, roles, [actor.name, *actor.synonyms],
-                                         USER_WEIGHT, source))
+        names = [readable_name(n) for n in (actor.name, *actor.synonyms)]
+        entries.append(_entry_from_roles(names[0], kind, roles, names, USER_WEIGHT, source))
     return entries
 
 

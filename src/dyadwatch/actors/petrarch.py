@@ -89,6 +89,18 @@ def phrase_of(token: str) -> str:
     return " ".join(words)
 
 
+def readable_name(phrase: str) -> str:
+    """PETRARCH writes names in capitals, which says nothing about their case in text:
+    ``GONDOR`` → ``Gondor``, ``U.S.`` stays, ``AL-QAEDA`` → ``Al-Qaeda``."""
+    words = []
+    for word in phrase.split():
+        if len(word) <= 4 and "." in word:
+            words.append(word.upper())
+        else:
+            words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
+    return " ".join(words)
+
+
 def parse_date(text: str) -> date:
     """``yymmdd`` (pivot: 00–29 → 20xx) or ``yyyymmdd``; raises ValueError otherwise."""
     if not text.isdigit() or len(text) not in (6, 8):
@@ -123,7 +135,8 @@ def split_code(raw: str, known_states: Iterable[str] = ()) -> tuple[str, str | N
     if head in SECTOR_CODES and head not in set(known_states):
         sectors = tuple(c for c in chunks if c in SECTOR_CODES)
         return "", (sectors[0] if sectors else None), sectors
-    sectors = tuple(c for c in rest if c in SECTOR_CODES)
+    # After the country, CAMEO codes stack agent codes, known or local ("HOBCIV", "PSEREBHMS").
+    sectors = tuple(c for c in rest if len(c) == 3)
     return head, (sectors[0] if sectors else None), sectors
 
 
@@ -163,6 +176,7 @@ def _strip_comments(lines: Iterable[str]) -> Iterable[tuple[int, str, str | None
                 text = text.split("-->", 1)[1]
             else:
                 continue
+        text = re.sub(r"<!\s+--", "<!--", text)  # "<! --" occurs in PETR.Validate.actors.txt
         while "<!--" in text:
             before, after = text.split("<!--", 1)
             if "-->" in after:

@@ -216,6 +216,9 @@ class Coder:
         key = ""
         for c in words + objects:
             k = f"{lemma} {c.lower_}"
+            if k in lex.verbs and lex.verbs[k].not_places and (
+                    any(o.dep_ == "dobj" for o in objects) or _names_place(c)):
+                continue
             if k in lex.verbs:
                 entry, key = lex.verbs[k], k
                 # "pull out of": particle then preposition
@@ -767,6 +770,16 @@ def _match_base(tok: Token, patterns: list[BasePattern]) -> BasePattern | None:
         if ok and (best is None or len(pattern.words) > len(best.words)):
             best = pattern
     return best
+
+
+def _names_place(prep: Token) -> bool:
+    """Does this preposition's object name a place ("from the Kharkiv region")?"""
+    for g in prep.children:
+        if g.dep_ == "pobj":
+            return g.ent_type_ in {"GPE", "LOC", "FAC"} or \
+                g.lemma_.lower() in {"region", "area", "town", "city", "village", "territory",
+                                     "province", "border", "zone", "base", "country"}
+    return False
 
 
 def _light_objects(tok: Token, on: bool = False) -> list[Token]:

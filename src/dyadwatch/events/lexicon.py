@@ -50,6 +50,7 @@ class Entry:
     object_required: bool = False
     target_required: bool = False
     stative: bool = False  # "X is opposed to": the passive subject is the doer
+    not_places: bool = False  # a "VERB PREP" key that does not apply to places ("withdraw from")
     solo: Entry | None = field(default=None, hash=False, compare=False)  # one actor, no target
     # used when the doers are people, not a government ("protesters protested" = PROTEST)
     civilian: Entry | None = field(default=None, hash=False, compare=False)
@@ -217,6 +218,7 @@ class LexiconBuilder:
             object_required=bool(spec.get("object_required", False)),
             target_required=bool(spec.get("target_required", False)),
             stative=bool(spec.get("stative", False)),
+            not_places=bool(spec.get("not_places", False)),
             solo=solo,
             civilian=civilian,
             weight=weight,
