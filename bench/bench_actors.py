@@ -52,7 +52,8 @@ def median_time(function, runs: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=60, help="documents per corpus file")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--max-sentences", type=int, default=1500)

@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from dyadwatch.events import coder as coder_module  # noqa: E402
 from dyadwatch.evaluate.codes import as_gold, normalise  # noqa: E402
+from dyadwatch.events import coder as coder_module  # noqa: E402
 from dyadwatch.events import confidence  # noqa: E402
 
 DEFAULT = REPO.parent / "shared" / "data" / "gold" / "plover-gsr-dev.jsonl"

@@ -39,6 +39,9 @@ OLD_CODES = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "SUN": "RUS
 ORG_IDS = set(IGO_CODES.values())
 #: CAMEO's transnational non-state codes, kept as actor codes (the gold files use them).
 NON_STATE = {"IMG": "IMG", "NGO": "NGO", "NGM": "NGO"}
+#: Phoenix place names that are ordinary English words far more often than towns.
+NOT_PLACES = {"Male", "Phoenix", "Buffalo", "Jersey", "Reading", "Mobile", "Nice", "Bath",
+              "Split", "Independence", "Liberty", "Hope", "Union", "Concord", "Soviet"}
 #: Codes in countries.csv that are organisations or breakaway regions, not states.
 NOT_STATES = {"EUR", "UNO"}
 
@@ -107,7 +110,7 @@ def derive_countries() -> list[dict]:
         known.add(record["name"].lower())
         for phrase in [actor.name, *actor.synonyms]:
             readable = readable_name(_clean(phrase))
-            if readable.lower() not in known and len(readable) > 2:
+            if readable.lower() not in known and len(readable) > 2 and readable not in NOT_PLACES:
                 record["places"].append(readable)
                 known.add(readable.lower())
     # The overlay's hand-written entries replace the CSV's of the same name (whose
@@ -125,7 +128,8 @@ def derive_countries() -> list[dict]:
 def derive_phoenix_actors(country_codes: set[str], country_names: dict[str, str]) -> list[list[str]]:
     rows = []
     for name in ("Countries", "International", "MilNonState"):
-        actors, problems = read_actors(SHARED / "petrarch" / f"Phoenix.{name}.actors.txt")
+        actors, problems = read_actors(SHARED / "petrarch" / f"Phoenix.{name}.actors.txt",
+                                       country_codes | set(OLD_CODES))
         for problem in problems:
             print(f"skipped {problem}", file=sys.stderr)
         for actor in actors:

@@ -414,3 +414,13 @@ def test_petrarch_validation_actors_resolve_in_text(nlp):
     assert not any("NEW ACTORS" in p.problem for p in registry.problems)
     # Dated codes: Sam Gamgee is a civilian only before 2008-01-20.
     assert best(registry, "Sam Gamgee", date(2000, 1, 1)).sector == "CIV"
+
+
+def test_registry_pickles_as_a_reference_to_its_files(registry, user_registry):
+    """Coders sent to worker processes carry the registry: it must pickle, cheaply."""
+    import pickle
+
+    assert len(pickle.dumps(registry)) < 1000
+    assert pickle.loads(pickle.dumps(registry)) is registry
+    assert pickle.loads(pickle.dumps(user_registry)) is user_registry
+    assert pickle.loads(pickle.dumps(Resolver(registry))).registry is registry

@@ -8,6 +8,7 @@ the briefing logic is tested independently of what the coder finds.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -132,10 +133,7 @@ def _add_event(conn, ids, where, src, tgt, kind, quad, goldstein, day, modality)
     return event_id
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Store:
-    path = tmp_path_factory.mktemp("brief") / "brief.db"
-    store = Store(str(path))
+def _fill(store: Store) -> Store:
     ids = _add_documents(store)
     with store.begin() as conn:
         for where, *rest in EVENTS:
@@ -143,6 +141,11 @@ def store(tmp_path_factory) -> Store:
         # Mark as coded so `brief` does not recode (and drop) these synthetic reports.
         conn.execute(documents.update().values(coded_version="test"))
     return store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Store:
+    return _fill(Store(str(tmp_path_factory.mktemp("brief") / "brief.db")))
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +197,18 @@ def test_sections_follow_the_theme_mapping(brief: dict) -> None:
     # The conditional threat is a watch item, not a development.
     texts = [p["text"] for s in brief["sections"] for p in s["key_points"]]
     assert not any("would respond" in t for t in texts)
+
+
+def test_section_mapping_falls_back_on_themes_then_quad_class() -> None:
+    from dyadwatch.brief.select import section_of
+
+    assert section_of({"event": "SANCTION", "quad_class": 4}) == "strains"
+    assert section_of({"event": "CONSULT", "quad_class": 1}) == "dialogue"
+    # Event types outside PLOVER: themes decide, with the conflict/cooperation guard.
+    assert section_of({"event": "X", "quad_class": 4, "themes_json": '["sanctions"]'}) == "strains"
+    assert section_of({"event": "X", "quad_class": 1, "themes": ["arms_control"]}) == "cooperation"
+    assert section_of({"event": "X", "quad_class": 3, "themes": ["arms_control"]}) == "rhetoric"
+    assert section_of({"event": "AID", "quad_class": 2}, third_party=True) == "third_party"
 
 
 def test_one_key_point_per_event_cites_independent_reports(brief: dict) -> None:
@@ -264,6 +279,16 @@ def test_quote_drops_a_wire_dateline_only() -> None:
     assert trim_quote(plain) == plain
     spoken = "MS. PSAKI: We have been very clear about the consequences of an invasion."
     assert trim_quote(spoken) == "We have been very clear about the consequences of an invasion."
+
+
+def test_dates_without_a_year_take_the_nearest_year() -> None:
+    from dyadwatch.brief.dates import find_dates
+
+    january = date(2022, 1, 20)
+    assert [m.date for m in find_dates("Talks were held on November 9.", january)] == [date(2021, 11, 9)]
+    assert [m.date for m in find_dates("The next round is set for 10 February.", january)] == [date(2022, 2, 10)]
+    found = find_dates("New START expires on February 5, 2026, unless extended by next Tuesday.", january)
+    assert [(m.date, m.precision) for m in found] == [(date(2026, 2, 5), "day"), (date(2022, 1, 25), "day")]
 
 
 def test_unknown_code_suggests_close_ones(store: Store) -> None:
@@ -402,3 +427,41 @@ def test_run_ingests_codes_and_briefs_text_files(tmp_path: Path) -> None:
     # The saved briefing passes the stand-alone check against the same store.
     check_result = runner.invoke(main, ["--db", db, "verify-brief", str(out)])
     assert check_result.exit_code == 0, check_result.output
+
+
+POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
+
+
+@pytest.mark.skipif(not POSTGRES, reason="set DYADWATCH_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)")
+def test_same_briefing_on_postgresql(brief: dict) -> None:
+    import uuid
+
+    import sqlalchemy as sa
+
+    from dyadwatch.store.db import resolve_url
+
+    # A schema of its own, so runs never see each other's rows.
+    name = "t_" + uuid.uuid4().hex[:10]
+    admin = sa.create_engine(resolve_url(POSTGRES))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    separator = "&" if "?" in POSTGRES else "?"
+    pg = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{name}")
+    try:
+        _fill(pg)
+        on_pg = build_brief(pg, "USA", "RUS", since=SINCE, until=UNTIL)
+        with pg.connect() as conn:
+            assert check(on_pg, conn) == []
+        # Same selection as on SQLite (ids differ between stores, the words do not).
+        assert [(s["theme"], [p["text"] for p in s["key_points"]]) for s in on_pg["sections"]] == [
+            (s["theme"], [p["text"] for p in s["key_points"]]) for s in brief["sections"]
+        ]
+        assert [(t["date"], t["text"]) for t in on_pg["timeline"]] == [
+            (t["date"], t["text"]) for t in brief["timeline"]
+        ]
+        assert [(w["due"], w["text"]) for w in on_pg["watch"]] == [(w["due"], w["text"]) for w in brief["watch"]]
+    finally:
+        pg.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
+        admin.dispose()

@@ -115,3 +115,10 @@ def test_keywords_restrict_the_sentences() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert all("ambassador" in s for e in data["timeline"] for s in e["summary"])
+
+
+def test_timeline_stays_within_the_gold_span() -> None:
+    articles = read_articles(FIXTURES / "articles.jsonl", errors=[])
+    timeline = build_timeline(articles, 3, 1, start=date(2024, 5, 1), end=date(2024, 8, 31))
+    assert timeline and all(date(2024, 5, 1) <= d <= date(2024, 8, 31) for d in timeline)
+    assert date(2024, 3, 4) not in timeline

@@ -214,10 +214,13 @@ def test_two_outlets_make_one_event_and_negation_stays_apart(store, coder):
         event = asserted[0]
         assert event["report_count"] == 2 and event["doc_count"] == 2
         assert len(negated) == 1 and negated[0]["report_count"] == 1
+        # Themes from the relations taxonomy, on the event and each of its reports.
+        assert "sanctions" in event["themes"]
         assert negated[0]["id"] != event["id"]
         # The event stands on its most confident report (the one with a target phrase
         # found first: the earliest of equally confident reports).
         reps = event_store.reports_of(conn, event["id"])
+    assert all("sanctions" in r["themes"] for r in reps)
     assert [r["doc_id"] for r in reps] == sorted(r["doc_id"] for r in reps)
     assert event["doc_id"] == reps[0]["doc_id"]
     assert {r["quote"] for r in reps} == {

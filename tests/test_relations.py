@@ -248,12 +248,57 @@ def test_bootstrap_band_is_seeded_and_wider_for_thin_periods(store: Store) -> No
     assert first == again
     jan, feb = first["periods"]
     assert jan["index"] == feb["index"] == pytest.approx(-0.5)
-    assert jan["index_low"] <= jan["index"] <= jan["index_high"]
-    assert feb["index_low"] < feb["index"] < feb["index_high"]
-    assert (jan["index_high"] - jan["index_low"]) > 2 * (feb["index_high"] - feb["index_low"])
+    assert jan["band_low"] <= jan["index"] <= jan["band_high"]
+    assert feb["band_low"] < feb["index"] < feb["band_high"]
+    assert (jan["band_high"] - jan["band_low"]) > 2 * (feb["band_high"] - feb["band_low"])
     # A period's band does not depend on the range asked.
     only_feb = dyad_series(store, "USA", "RUS", since=date(2021, 2, 1))
-    assert only_feb["periods"][0]["index_low"] == feb["index_low"]
+    assert only_feb["periods"][0]["band_low"] == feb["band_low"]
+
+
+def test_thin_periods_and_empty_periods_are_not_over_read(store: Store) -> None:
+    # Busy cooperative months, one month with a single hostile event, an empty month,
+    # then busy cooperative months again: neither the lone event nor the gap is a trend.
+    rows = []
+    for m in (0, 1, 2, 5, 6, 7):
+        start = month_start(date(2021, 1, 1), m)
+        rows += [event_row(start + timedelta(days=d), CONSULT if d % 3 else AGREE) for d in range(12)]
+    rows.append(event_row(date(2021, 4, 10), ACCUSE))
+    add(store, rows)
+    result = dyad_series(store, "USA", "RUS")
+    p = periods_by_key(result)
+    assert p["2021-05"]["events"] == 0 and p["2021-05"]["band_low"] is None
+    lone = p["2021-04"]
+    assert lone["goldstein_mean"] == -2.0
+    # The one-event month's band is wide (the series-wide prior), not a falsely exact point.
+    assert lone["band_high"] - lone["band_low"] > 2.0
+    assert {p[k]["label"] for k in p} <= {"stable", None}
+    assert p["2021-05"]["label"] is None
+
+
+def test_metric_index_drives_the_trend(store: Store) -> None:
+    regime(store, date(2021, 1, 1), 8, COOPERATIVE)
+    regime(store, date(2021, 9, 1), 8, HOSTILE)
+    with store.begin() as conn:
+        for i in range(16 * 4):
+            month = month_start(date(2021, 1, 1), i // 4)
+            doc_id = conn.execute(
+                documents.insert().values(
+                    ref=f"d{i}", content_hash=f"h{i}", kind="text", text="x", blocks=[], footnotes=[],
+                    extra={}, ingested_at=datetime(2023, 1, 1), published=datetime.combine(month, datetime.min.time()),
+                )
+            ).inserted_primary_key[0]
+            conn.execute(mentions.insert().values(doc_id=doc_id, sentence_idx=0, start=0, end=1, text="x", code="RUS"))
+    result = dyad_series(store, "USA", "RUS", metric="index")
+    assert result["trend"]["metric"] == "index" and result["index"]["basis"] == "documents"
+    (cp,) = result["change_points"]
+    assert cp["period"] == "2021-09" and cp["direction"] == "escalation"
+    first = result["periods"][0]
+    # Fewer stories (4) than events (10 or so): the denominator is the event count.
+    assert first["index"] == pytest.approx(first["goldstein_sum"] / max(first["events"], first["stories"]), abs=1e-3)
+    assert result["trend"]["latest"]["value"] == result["periods"][-1]["index"]
+    with pytest.raises(RelationsError, match="unknown metric"):
+        dyad_series(store, "USA", "RUS", metric="volume")
 
 
 def test_frequencies_and_range_fill(store: Store) -> None:
@@ -384,6 +429,9 @@ def test_cli_json_csv_table(break_db: str) -> None:
     assert "USA→RUS" in out.output
     assert max(len(line.rstrip()) for line in out.output.splitlines() if "│" not in line) < 200
 
+    out = runner.invoke(main, ["--db", break_db, "dyad", "USA", "RUS", "--metric", "index", "--format", "json"])
+    assert out.exit_code == 0 and json.loads(out.output)["trend"]["metric"] == "index"
+
     out = runner.invoke(main, ["--db", break_db, "themes", "USA", "RUS", "--format", "csv"])
     assert out.exit_code == 0, out.output
     assert out.output.startswith("theme,label,events")
@@ -453,14 +501,17 @@ def test_real_corpus_shows_early_2022_break(tmp_path: Path) -> None:
     pipeline.code_pending(store, quiet=True)
     result = dyad_series(store, "USA", "RUS", freq="month", since=date(2021, 6, 1), until=date(2022, 6, 30))
     p = periods_by_key(result)
-    before = [p[k]["index"] for k in p if k < "2022-02" and p[k]["index"] is not None]
-    after = [p[k]["index"] for k in p if k >= "2022-02" and p[k]["index"] is not None]
+    # Tone (mean Goldstein per event): before the invasion vs from the first full month of war.
+    before = [p[k]["goldstein_mean"] for k in p if k < "2022-02" and p[k]["goldstein_mean"] is not None]
+    after = [p[k]["goldstein_mean"] for k in p if k >= "2022-03" and p[k]["goldstein_mean"] is not None]
     assert before and after
-    assert sum(after) / len(after) < sum(before) / len(before) - 0.5
+    assert sum(after) / len(after) < sum(before) / len(before) - 1.0
     conflict_after = sum(p[k]["quad"]["material_conflict"] for k in p if k >= "2022-02")
     conflict_before = sum(p[k]["quad"]["material_conflict"] for k in p if k < "2022-02")
     assert conflict_after > conflict_before
-    breaks = [cp for cp in result["change_points"] if "2021-12-01" <= cp["date"] <= "2022-04-30"]
+    breaks = [cp for cp in result["change_points"] if "2022-01-01" <= cp["date"] <= "2022-04-30"]
     assert breaks and breaks[0]["direction"] == "escalation", result["change_points"]
+    assert breaks[0]["level_after"] < breaks[0]["level_before"] - 1.0
     assert breaks[0]["events"] and breaks[0]["events"][0]["sentence"]
+    assert "escalation" in {p[k]["label"] for k in ("2022-02", "2022-03", "2022-04")}
     assert not math.isnan(result["trend"]["slope_per_period"])

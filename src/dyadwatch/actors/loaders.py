@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from dyadwatch.actors.entries import Entry, Role, normalise
+from dyadwatch.actors.entries import Entry, Role, name_skeleton, normalise
 from dyadwatch.actors.petrarch import (
     DictionaryProblem,
     PetrarchCode,
@@ -169,13 +169,18 @@ def sector_words(path: Path) -> tuple[list[Entry], set[str]]:
     return entries, {normalise(w) for w in data.get("former", [])}
 
 
-def phoenix_actors(path: Path, skip_keys: set[str]) -> list[Entry]:
-    """The derived Phoenix actors; names already known from hand-written data are skipped."""
+def phoenix_actors(path: Path, skip_keys: set[str], skip_people: set[str] = frozenset()
+                   ) -> list[Entry]:
+    """The derived Phoenix actors; names already known from hand-written data are skipped,
+    and so are people whose name is a spelling variant of a hand-written person's
+    (``skip_people``: their :func:`name_skeleton` keys), so people.yaml's dates win."""
     entries = []
     with open(path, encoding="utf-8") as handle:
         rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
         for row in rows:
             if normalise(row["name"]) in skip_keys:
+                continue
+            if row["kind"] == "person" and name_skeleton(row["name"]) in skip_people:
                 continue
             roles = []
             for part in row["roles"].split(";"):

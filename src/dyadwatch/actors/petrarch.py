@@ -20,9 +20,11 @@ from pathlib import Path
 
 #: CAMEO/PLOVER agent (sector) codes a 3-letter chunk of a PETRARCH code may carry.
 #: (POL, the issue's word for politicians, is left out: it is also Poland's ISO code.)
-SECTOR_CODES = frozenset(
-    ["GOV", "MIL", "LEG", "JUD", "COP", "SPY", "PTY", "OPP", "REB", "ELI", "BUS", "MED", "JRN", "CVL", "EDU", "LAB", "REF", "CRM", "UAF", "IGO", "NGO", "AGR", "REL", "HLH", "ENV", "SOC", "PRE", "PRM", "UNK", "JNK", "NON", "INS", "SEP", "MOD", "RAD", "HRI", "DEV"]
-)
+SECTOR_CODES = frozenset({
+    "GOV", "MIL", "LEG", "JUD", "COP", "SPY", "PTY", "OPP", "REB", "ELI", "BUS", "MED", "JRN",
+    "CVL", "EDU", "LAB", "REF", "CRM", "UAF", "IGO", "NGO", "AGR", "REL", "HLH", "ENV", "SOC",
+    "PRE", "PRM", "UNK", "JNK", "NON", "INS", "SEP", "MOD", "RAD", "HRI", "DEV"
+})
 
 #: Phoenix/CAMEO three-letter organisation chunks (after ``IGO``) → registry ids.
 IGO_CODES = {
@@ -135,13 +137,16 @@ def split_code(raw: str, known_states: Iterable[str] = ()) -> tuple[str, str | N
     if head in SECTOR_CODES and head not in set(known_states):
         sectors = tuple(c for c in chunks if c in SECTOR_CODES)
         return "", (sectors[0] if sectors else None), sectors
-    # After the country, CAMEO codes stack agent codes, known or local ("HOBCIV", "PSEREBHMS").
-    sectors = tuple(c for c in rest if len(c) == 3)
+    # After the country come agent codes; a dictionary may use its own ("HOBCIV" in the
+    # PETRARCH validation suite): with no known one, the first other chunk is the sector.
+    sectors = tuple(c for c in rest if c in SECTOR_CODES)
+    if not sectors:
+        sectors = tuple(c for c in rest[:1] if len(c) == 3 and c not in set(known_states))
     return head, (sectors[0] if sectors else None), sectors
 
 
-def _parse_code(body: str, path: str, lineno: int,
-                problems: list[DictionaryProblem]) -> PetrarchCode | None:
+def _parse_code(body: str, path: str, lineno: int, problems: list[DictionaryProblem],
+                known_states: frozenset[str] = frozenset()) -> PetrarchCode | None:
     body = " ".join(body.split())
     if not body or body in ("---", "+++"):
         return None
@@ -161,7 +166,7 @@ def _parse_code(body: str, path: str, lineno: int,
     except ValueError as exc:
         problems.append(DictionaryProblem(path, lineno, f"[{body}]: {exc}"))
         return None
-    code, sector, sectors = split_code(raw)
+    code, sector, sectors = split_code(raw, known_states)
     return PetrarchCode(raw=raw, code=code, sector=sector, sectors=sectors, start=start, end=end)
 
 
@@ -191,8 +196,12 @@ def _strip_comments(lines: Iterable[str]) -> Iterable[tuple[int, str, str | None
         yield lineno, text, comment
 
 
-def read_actors(path: str | Path) -> tuple[list[PetrarchActor], list[DictionaryProblem]]:
-    """Parse a `.actors` dictionary: entries with synonyms and (dated) codes."""
+def read_actors(path: str | Path, known_states: Iterable[str] = ()
+                ) -> tuple[list[PetrarchActor], list[DictionaryProblem]]:
+    """Parse a `.actors` dictionary: entries with synonyms and (dated) codes.
+
+    ``known_states``: country codes, so that "MNCUSA" is not read as sector "USA"."""
+    states = frozenset(known_states)
     path_s = str(path)
     problems: list[DictionaryProblem] = []
     actors: list[PetrarchActor] = []
@@ -225,7 +234,7 @@ def read_actors(path: str | Path) -> tuple[list[PetrarchActor], list[DictionaryP
                 current = PetrarchActor(name=phrase_of(words), comment=comment, line=lineno)
                 actors.append(current)
             for body in codes_here:
-                code = _parse_code(body, path_s, lineno, problems)
+                code = _parse_code(body, path_s, lineno, problems, states)
                 if code is not None:
                     current.codes.append(code)
     return actors, problems

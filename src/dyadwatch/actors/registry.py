@@ -106,6 +106,16 @@ class Registry:
         self._index_entries(own)
         self._matchers: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
         self._lock = threading.Lock()
+        #: The ``get_registry`` arguments that made this registry, if it did.
+        self.made_from: tuple[str, ...] | None = None
+
+    def __reduce__(self):
+        # Worker processes rebuild (and cache) the registry from the same files instead of
+        # receiving ~10^5 objects and unpicklable matchers through a pipe.
+        if self.made_from is not None:
+            return (get_registry, (self.made_from,))
+        return (_rebuild, (self.entries if self.base is None else self.entries[len(self.base.entries):],
+                           tuple(self.former_words), tuple(self.problems), self.base))
 
     def _index_entries(self, own: list[Entry]) -> None:
         for entry in own:
@@ -400,6 +410,11 @@ class Registry:
         return [e for e in self.entries if e.code == code or any(r.code == code for r in e.roles)]
 
 
+def _rebuild(entries: list[Entry], former: tuple[str, ...], problems: tuple[DictionaryProblem, ...],
+             base: Registry | None) -> Registry:
+    return Registry(entries, former_words=former, problems=problems, base=base)
+
+
 def _copy_lists(mapping: dict) -> dict:
     return {key: list(value) for key, value in mapping.items()}
 
@@ -436,27 +451,35 @@ def _package_entries(problems: list[DictionaryProblem]) -> tuple[list[Entry], se
     titles, former = loaders.sector_words(loaders.data_path("sectors.yaml"))
     entries += titles
     known = {normalise(a) for e in entries for a in e.aliases}
-    entries += loaders.phoenix_actors(loaders.data_path("phoenix_actors.tsv"), known)
+    people = {name_skeleton(a) for e in entries if e.kind == "person" for a in e.aliases} - {""}
+    entries += loaders.phoenix_actors(loaders.data_path("phoenix_actors.tsv"), known, people)
     entries += loaders.agents(loaders.data_path("agents.tsv"))
     return entries, former
 
 
-@lru_cache(maxsize=8)
 def get_registry(extra_files: tuple[str, ...] = ()) -> Registry:
     """The registry of the package's data files plus users' files (cached per file set).
 
     Users' files are YAML in the registry's own formats or PETRARCH `.actors`/`.agents`
     dictionaries; their problems (file:line) are in ``Registry.problems``.
     """
+    return _cached_registry(tuple(str(f) for f in extra_files))
+
+
+@lru_cache(maxsize=8)
+def _cached_registry(extra_files: tuple[str, ...]) -> Registry:
     problems: list[DictionaryProblem] = []
     if extra_files:
-        base = get_registry(())
+        base = _cached_registry(())
         entries: list[Entry] = []
         for path in extra_files:
             entries += loaders.user_file(path, problems)
-        return Registry(entries, problems=[*base.problems, *problems], base=base)
+        registry = Registry(entries, problems=[*base.problems, *problems], base=base)
+        registry.made_from = extra_files
+        return registry
     entries, former = _package_entries(problems)
     registry = Registry(entries, former_words=former, problems=problems)
+    registry.made_from = ()
     # The registry holds ~10^5 long-lived objects; without this every full garbage
     # collection walks them all, which made scanning text several times slower.
     gc.freeze()

@@ -10,7 +10,7 @@ Each group becomes one :class:`Mention` whose actor says how it was resolved.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc
@@ -22,7 +22,14 @@ from dyadwatch.model import ActorRef
 #: Words that may sit between the parts of one actor phrase.
 _JOINERS = frozenset({"'s", "’s", "'", "’", "of", "the", "-", "s"})
 #: Words that never sit inside one actor phrase (without a parse we cannot ask the tagger).
-_BREAKERS = frozenset(["and", "or", "but", "nor", "with", "in", "at", "on", "to", "by", "from", "against", "said", "says", "say", "told", "for", "as", "than", "that", "who", "which", "whom", "whose", "is", "was", "were", "are", "be", "been", "has", "have", "had", "will", "would", "could", "should", "may", "might", "must", "can", "did", "do", "does", "not", "no", "after", "before", "during", "while", "when", "where", "about", "into", "over", "under", "between", "among", "amid", "across", "through", "toward", "towards", "near", "without", "within"])
+_BREAKERS = frozenset({
+    "and", "or", "but", "nor", "with", "in", "at", "on", "to", "by", "from", "against", "said",
+    "says", "say", "told", "for", "as", "than", "that", "who", "which", "whom", "whose", "is",
+    "was", "were", "are", "be", "been", "has", "have", "had", "will", "would", "could",
+    "should", "may", "might", "must", "can", "did", "do", "does", "not", "no", "after",
+    "before", "during", "while", "when", "where", "about", "into", "over", "under", "between",
+    "among", "amid", "across", "through", "toward", "towards", "near", "without", "within"
+})
 #: Prepositions after which a place is where something happens, not who acts.
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "throughout", "within", "across",
                        "around", "beyond"})
@@ -33,6 +40,10 @@ CONTEXT_OFFICES = frozenset({
     "national-security-adviser", "spokesperson", "finance-minister", "interior-minister",
     "intelligence-chief", "security-council-secretary", "speaker",
 })
+#: Offices with one holder at a time: "Russia's foreign minister" names a person.
+SINGLE_HOLDER_OFFICES = CONTEXT_OFFICES | {"secretary-general", "commission-president",
+                                           "high-representative", "director-general",
+                                           "un-ambassador", "chief-of-staff"}
 #: Agent codes that say nothing about who acts (PETRARCH's "unknown", "junk", "none").
 _NO_SECTOR = frozenset({"UNK", "JNK", "NON"})
 _POSSESSIVE_OK_POS = frozenset({"ADJ", "NOUN", "PROPN", "DET", "PART", "PUNCT", "NUM"})
@@ -89,8 +100,8 @@ def _category(entry: Entry) -> str:
 def _gap_joins(doc: Doc, start: int, end: int) -> bool:
     if end - start > 3:
         return False
-    parsed = doc.has_annotation("POS")
     for token in doc[start:end]:
+        parsed = token.pos != 0  # tokenizer-only docs (lookups) have no tags
         lower = token.lower_
         if lower in _JOINERS:
             continue
@@ -189,7 +200,7 @@ def compose(registry: Registry, group: _Group, when: date | None, *, former: boo
             specific_title = False
         if group.sector is not None and not (institution_sector and not specific_title):
             holder = None
-            if title is not None and title.office in CONTEXT_OFFICES:
+            if title is not None and title.office in SINGLE_HOLDER_OFFICES:
                 holder = registry.office_holder(base.code, title.office, when)
             how = "title" if title is not None else "sector-word"
             match = ActorMatch(code=base.code, name=base.name, sector=group.sector.sector,
@@ -230,7 +241,7 @@ def _is_location(doc: Doc, group: _Group) -> bool:
         return False
     if group.place.how not in ("name", "capital", "place"):
         return False
-    words_before = [t for t in doc[:group.start] if not t.is_space][-2:]
+    words_before = [t for t in doc[max(0, group.start - 4):group.start] if not t.is_space][-2:]
     if words_before and words_before[-1].lower_ == "the":
         words_before = words_before[:-1]
     return bool(words_before) and words_before[-1].lower_ in _LOCATIVE
@@ -267,9 +278,9 @@ def _modifies_a_thing(doc: Doc, group: _Group) -> bool:
     """"the Beijing 2022 Olympics": a capital or town naming a thing, not acting."""
     if group.person is not None or group.sector is not None or group.place is None:
         return False
-    if group.place.how not in ("capital", "place") or not doc.has_annotation("DEP"):
-        return False
     last = doc[group.end - 1]
+    if group.place.how not in ("capital", "place") or last.dep == 0:
+        return False
     return last.dep_ in ("compound", "nmod") and not (group.start <= last.head.i < group.end)
 
 
@@ -280,8 +291,6 @@ def _title_text(title: Entry | None) -> str | None:
 
 
 def _replace(match: ActorMatch, **changes) -> ActorMatch:
-    from dataclasses import replace
-
     return replace(match, **changes)
 
 
@@ -367,13 +376,22 @@ class Resolver:
     @staticmethod
     def _attach_person_names(doc: Doc, groups: list[_Group]) -> None:
         """"President Ibrahim Solih": a title followed by a PERSON entity the registry lacks."""
-        ents = {ent.start: ent for ent in doc.ents if ent.label_ == "PERSON"}
-        for group in groups:
+        people = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+        ents = {ent.start: ent for ent in people}
+        for index, group in enumerate(groups):
             if group.person is None and group.sector is not None and group.sector.kind == "title":
                 ent = ents.get(group.end)
                 if ent is not None:
                     group.person_text = ent.text
                     group.end = ent.end
+            elif group.person is not None and group.start == group.hits[0].start:
+                # "Sergei Lavrov" where the registry knows "Lavrov": quote the whole name.
+                ent = next((e for e in people if e.start < group.start < e.end <= group.end), None)
+                previous_end = groups[index - 1].end if index else 0
+                if ent is not None and ent.start >= previous_end:
+                    group.start = ent.start
+                    group.hits[0] = PhraseHit(ent.start, group.hits[0].end, group.hits[0].key,
+                                              group.hits[0].aliases)
 
     @staticmethod
     def _share_sectors(doc: Doc, groups: list[_Group]) -> None:

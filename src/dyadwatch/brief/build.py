@@ -263,6 +263,15 @@ def build_brief(
             cites = cite_event(e)
             return cites[0]["quote"] if cites else ""
 
+        # Relevance to the pair: a quote naming both sides beats one naming neither
+        # (coders also pick up domestic items that merely mention the other side).
+        side_names = [watch.names_pattern(_surface_names(reports_by_event, codes))
+                      for codes in (a_codes, b_codes)]
+        for e in shortlist.values():
+            text = text_of(e)
+            named = sum(1 for p in side_names if p is not None and p.search(text))
+            e["salience"] = round(e["salience"] + {0: -0.1, 1: 0.0, 2: 0.08}[named], 6)
+
         # Developments by theme: novelty across the whole briefing, not only per section.
         taken: list[frozenset[str]] = []
         sections = []
@@ -299,7 +308,9 @@ def build_brief(
         )
         assessment["events_negated_or_modal"] = len(dyad) - len(counted)
 
-        watch_items = _watch(conn, citer, reports_by_event, a_codes, b_codes, start, end, demands, assessment,
+        latest_events = heapq.nlargest(300, counted, key=lambda e: (e["date"], e["id"]))
+        watch_items = _watch(conn, citer, reports_by_event, latest_events, a_codes, b_codes, start, end,
+                             demands, assessment,
                              [e for e in shortlist.values() if e["section"] != "third_party"],
                              text_of, cite_event, options) if end else []
         takeaways = _takeaways(sections, assessment, options.max_takeaways)
@@ -342,16 +353,19 @@ def _point(e: dict[str, Any]) -> dict[str, Any]:
 def _takeaways(sections: list[dict[str, Any]], assessment: dict[str, Any], limit: int) -> list[dict[str, Any]]:
     """The state in figures, then the most salient point of each section (then the next)."""
     items: list[dict[str, Any]] = []
-    if assessment["summary"]:
-        items.append({"text": " ".join(assessment["summary"][:2]), "date": None, "citations": [],
-                      "kind": "assessment"})
+    n_points = sum(min(len(s["key_points"]), 4) for s in sections)
+    summary = assessment["summary"][:2]
+    # One bullet of figures; split in two when there are too few developments for three.
+    lines = summary if n_points < 2 else [" ".join(summary)] if summary else []
+    for line in lines:
+        items.append({"text": line, "date": None, "citations": [], "kind": "assessment"})
     points = []
     for rank in range(4):
         round_points = [s["key_points"][rank] for s in sections if len(s["key_points"]) > rank]
         round_points.sort(key=lambda p: -p["salience"])
         points.extend(round_points)
     for p in points:
-        if len(items) >= limit + 1:
+        if len(items) >= min(limit + 1, 7):
             break
         items.append({"text": p["text"], "date": p["date"], "citations": p["citations"][:1],
                       "kind": "development"})
@@ -359,6 +373,7 @@ def _takeaways(sections: list[dict[str, Any]], assessment: dict[str, Any], limit
 
 
 def _watch(conn: Any, citer: _Citer, reports_by_event: dict[int, list[dict[str, Any]]],
+           latest_events: list[dict[str, Any]],
            a_codes: Collection[str], b_codes: Collection[str],
            start: date | None, end: date, demands: list[dict[str, Any]],
            assessment: dict[str, Any], shortlisted: list[dict[str, Any]],
@@ -366,11 +381,11 @@ def _watch(conn: Any, citer: _Citer, reports_by_event: dict[int, list[dict[str, 
     items: list[dict[str, Any]] = []
     # Dates after the end date, stated in the latest documents on the dyad.
     recent = max(start or end, date.fromordinal(end.toordinal() - 180))
-    doc_ids = load.recent_dyad_documents(conn, a_codes, b_codes, since=recent, until=end, limit=150)
+    doc_ids = _recent_documents(conn, latest_events, limit=150)
     meta = load.document_meta(conn, doc_ids)
     citer.meta.update(meta)
     published = {d: _as_date(m["published"]) for d, m in meta.items()}
-    names = _surface_names(reports_by_event, {*a_codes, *b_codes})
+    names = _surface_names(reports_by_event, {*a_codes, *b_codes}) | {*a_codes, *b_codes}
     for found in watch.dated_mentions(load.sentences_of(conn, doc_ids), published, end, names)[:30]:
         citer.preload([(found["doc_id"], found["sentence"])])
         c = citer.citation(found["doc_id"], found["sentence"], quote=found["quote"])
@@ -405,6 +420,16 @@ def _watch(conn: Any, citer: _Citer, reports_by_event: dict[int, list[dict[str, 
             items.append(threshold)
     items = [i for i in items if i["due"] is None or i["due"] > end]
     return watch.merge(items, options.watch_max, lambda i: i["text"])
+
+
+def _recent_documents(conn: Any, latest_events: list[dict[str, Any]], *, limit: int) -> list[int]:
+    """The documents reporting the latest dyad events, newest first (for dated mentions)."""
+    reports = load.reports_for(conn, [e["id"] for e in latest_events])
+    seen: dict[int, None] = {}
+    for e in latest_events:
+        for r in reports.get(e["id"], []):
+            seen.setdefault(r["doc_id"])
+    return list(seen)[:limit]
 
 
 def _number_sources(brief: dict[str, Any], citer: _Citer) -> None:

@@ -148,29 +148,6 @@ def modal_reports(
     return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
 
 
-def recent_dyad_documents(
-    conn: Connection,
-    a: Collection[str],
-    b: Collection[str],
-    *,
-    since: date | None = None,
-    until: date | None = None,
-    limit: int = 300,
-) -> list[int]:
-    """Ids of the latest documents that report an event between ``a`` and ``b``."""
-    query = (
-        sa.select(reports.c.doc_id, sa.func.max(reports.c.date).label("latest"))
-        .where(_dyad(reports, a, b))
-        .group_by(reports.c.doc_id)
-    )
-    if since is not None:
-        query = query.where(reports.c.date >= since)
-    if until is not None:
-        query = query.where(reports.c.date <= until)
-    query = query.order_by(sa.desc("latest"), reports.c.doc_id).limit(limit)
-    return [row.doc_id for row in conn.execute(query)]
-
-
 def sentences_of(conn: Connection, doc_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """All stored sentences of the documents, by document, in order."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -38,7 +38,8 @@ _WEAK_CUES = re.compile(
 )
 
 
-def _names_pattern(names: set[str]) -> re.Pattern[str] | None:
+def names_pattern(names: set[str]) -> re.Pattern[str] | None:
+    """A regex finding any of the names as whole words (None when there are none)."""
     names = {n.strip() for n in names if n and len(n.strip()) > 2}
     if not names:
         return None
@@ -61,7 +62,7 @@ def dated_mentions(
     "Vladimir Putin"); a sentence with only a weak cue must name one of them.
     """
     found = []
-    actor_names = _names_pattern(set(names))
+    actor_names = names_pattern(set(names))
     for doc_id, rows in doc_sentences.items():
         reference = published.get(doc_id)
         for row in rows:

@@ -8,7 +8,9 @@ Inputs are the field's own formats:
 
 ``build_timeline`` is an extractive baseline (date selection by how often a date is
 published on and mentioned, then for each date the sentences nearest the centroid of the
-sentences about it), asked for as many dates as the gold timeline has. ``evaluate`` gives
+sentences about it, weighted by TF-IDF), asked for as many dates as the gold timeline has
+and kept within the gold timeline's first and last dates, as the protocol does.
+``evaluate`` gives
 
 * ``date_f1``: F1 of the predicted dates against the gold dates;
 * ``ar1_f`` / ``ar2_f``: alignment-based ROUGE-1/-2 F (Martschat & Markert 2017,
@@ -146,8 +148,13 @@ def build_timeline(
     sentences_per_date: int = 1,
     *,
     keywords: Iterable[str] = (),
+    start: date | None = None,
+    end: date | None = None,
 ) -> Timeline:
     """An extractive timeline with ``n_dates`` dates, ``sentences_per_date`` sentences each.
+
+    ``start``/``end`` bound the dates the timeline may use (the protocol restricts a
+    timeline to the span of the gold one).
 
     A sentence is dated by the first date it mentions (resolved against its article's
     publication date), else by the publication date. A date's score counts the sentences
@@ -175,18 +182,30 @@ def build_timeline(
                     score[day] += 0.5
                     published_counted = True
             by_date[day].append(sentence)
+    in_span = [d for d in score if (start is None or d >= start) and (end is None or d <= end)]
     # Ties break on the earlier date so the result is deterministic.
-    chosen = sorted(score, key=lambda day: (-score[day], day))[:n_dates]
+    chosen = sorted(in_span, key=lambda day: (-score[day], day))[:n_dates]
+    idf = _idf([s for day in chosen for s in by_date[day]])
     timeline: Timeline = {}
     for day in sorted(chosen):
-        timeline[day] = _central_sentences(by_date[day], sentences_per_date)
+        timeline[day] = _central_sentences(by_date[day], sentences_per_date, idf)
     return timeline
 
 
-def _central_sentences(sentences: list[str], k: int) -> list[str]:
-    """The ``k`` sentences closest (cosine of stemmed term counts) to their centroid."""
+def _idf(sentences: list[str]) -> dict[str, float]:
+    """Inverse sentence frequency of stemmed terms over the chosen dates' sentences."""
+    frequency: Counter[str] = Counter()
+    for sentence in sentences:
+        frequency.update(set(tokens(sentence)))
+    n = max(len(sentences), 1)
+    return {term: math.log((1 + n) / (1 + f)) + 1.0 for term, f in frequency.items()}
+
+
+def _central_sentences(sentences: list[str], k: int, idf: dict[str, float] | None = None) -> list[str]:
+    """The ``k`` sentences closest (cosine of TF-IDF vectors of stemmed terms) to their centroid."""
     unique = list(dict.fromkeys(sentences))
-    vectors = [Counter(tokens(s)) for s in unique]
+    weights = idf or {}
+    vectors = [Counter({t: c * weights.get(t, 1.0) for t, c in Counter(tokens(s)).items()}) for s in unique]
     centroid: Counter[str] = Counter()
     for vector in vectors:
         centroid.update(vector)
@@ -309,7 +328,8 @@ def run(
     # A bad article line is reported and skipped; the evaluation goes on.
     articles = read_articles(articles_path, errors=[] if errors is None else errors)
     per_date = max(1, round(sum(len(v) for v in gold.values()) / len(gold)))
-    predicted = build_timeline(articles, len(gold), per_date, keywords=keywords)
+    predicted = build_timeline(articles, len(gold), per_date, keywords=keywords,
+                               start=min(gold), end=max(gold))
     scores = evaluate(predicted, gold)
     return {
         **scores,

@@ -88,6 +88,15 @@ class ArgumentFinder:
                     tiers[tier].append(Arg(m, via + tag))
             for child in tok.children:
                 dep = child.dep_
+                if dep == "acl" and child.lemma_.lower() in self.lex.location_participles \
+                        and depth < 3:
+                    # "a terror group based in Trinidad", "workers affiliated with X"
+                    for p in child.children:
+                        if p.dep_ == "prep":
+                            for g in p.children:
+                                if g.dep_ == "pobj":
+                                    walk(g, max(tier, 1), depth + 1, tag)
+                    continue
                 if dep in _CLAUSE_DEPS:
                     continue
                 if dep == "prep":
@@ -110,6 +119,12 @@ class ArgumentFinder:
                 walk(child, tier, depth + 1, ":conj" if dep == "conj" else tag)
 
         walk(head, 0, 0, "")
+        if tiers[0] and tiers[3] and all(
+                getattr(a.mention.actor, "person", None) for a in tiers[0]) and not any(
+                getattr(a.mention.actor, "person", None) for a in tiers[3]):
+            # "Kenzo Oshima, the United Nations coordinator": the apposition names the
+            # office the person acts for; a person's own nationality is only a guess.
+            tiers = ([], [], [], tiers[3])
         out = next((t for t in tiers if t), [])
         if exclude:
             out = [a for a in out if a.key not in exclude]
@@ -222,16 +237,27 @@ class ArgumentFinder:
         found = self.np_actors(head, via, exclude=source_keys)
         if found:
             return found
-        # "flights to Russia", "aid for Ukraine", "an admission by Moscow": the object's own
-        # prepositional target.
-        for child in head.children:
-            if child.dep_ == "prep" and (child.lower_ in set(self.lex.target_preps)
-                                         or child.lower_ == "by"):
-                for g in child.children:
-                    if g.dep_ == "pobj":
-                        found += self.np_actors(g, via + ":" + child.lower_, exclude=source_keys)
-        if found:
-            return found
+        # "flights to Russia", "aid for Ukraine", "an admission by Moscow", "a resumption of
+        # ties with Osgiliath": the object's own prepositional target, through of-chains.
+        preps = set(self.lex.target_preps) | {"by"}
+        layer = [head]
+        for _ in range(3):
+            nxt = []
+            for noun in layer:
+                for child in noun.children:
+                    if child.dep_ != "prep":
+                        continue
+                    for g in child.children:
+                        if g.dep_ != "pobj":
+                            continue
+                        if child.lower_ in preps or (places and child.lower_ in {"at"}):
+                            found += self.np_actors(g, via + ":" + child.lower_,
+                                                    exclude=source_keys)
+                        elif child.lower_ == "of":
+                            nxt.append(g)
+            if found:
+                return found
+            layer = nxt
         if places:
             # "retook a village in Western Cambodia": events that happen to places.
             found = self.np_actors(head, via, exclude=source_keys, places=True)
@@ -306,7 +332,9 @@ class ArgumentFinder:
     def prep_targets(self, tok: Token, entry: Entry, source_keys: set[tuple[int, int, str]],
                      skip: Token | None = None) -> list[Arg]:
         preps = set(self.lex.target_preps) | set(entry.target_preps)
-        place = entry.place_targets or entry.event in self.lex.place_target_events
+        # Attacks and arrests happen to places; visits go to them.
+        place = entry.place_targets or entry.event in self.lex.place_target_events or \
+            entry.mode == "visit"
         out: list[Arg] = []
         for child in tok.children:
             if child.dep_ != "prep" or (skip is not None and child.i == skip.i):
@@ -323,7 +351,8 @@ class ArgumentFinder:
                 skip: Token | None = None) -> list[Arg]:
         """Targets of a verb trigger: object, passive subject, prepositional targets."""
         out: list[Arg] = []
-        place = entry.place_targets or entry.event in self.lex.place_target_events
+        place = entry.place_targets or entry.event in self.lex.place_target_events or \
+            entry.mode == "visit"
         for child in tok.children:
             if skip is not None and child.i == skip.i:
                 continue

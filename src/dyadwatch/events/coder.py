@@ -211,7 +211,7 @@ class Coder:
         words = [c for c in tok.children if c.dep_ in {"prt", "prep"}]
         objects = [c for c in tok.children if c.dep_ in {"dobj", "attr"}]
         # "violated the ceasefire agreement": the object's compound counts too.
-        objects += [g for o in list(objects) for g in o.children if g.dep_ == "compound"]
+        objects += [g for o in list(objects) for g in o.children if g.dep_ in {"compound", "amod"}]
         entry: Entry | None = None
         key = ""
         for c in words + objects:
@@ -513,7 +513,11 @@ class Coder:
                               if a.key not in source_keys]
                 if inner_subj and content.token.dep_ == "ccomp":
                     return inner_subj
-                targets = self._targets(content, finder, source_keys)
+                own = {k[2] for k in source_keys}
+                # "threatened to use all means to defend Russian territory": the doer's own
+                # things inside what it threatens or promises are not its target.
+                targets = [t for t in self._targets(content, finder, source_keys)
+                           if t.code not in own]
                 if not targets:
                     targets = inner_subj
             else:
@@ -557,6 +561,10 @@ class Coder:
             return []
         source_keys = {a.key for a in sources}
         targets = self._targets(cand, finder, source_keys)
+        own = {a.code for a in sources}
+        if cand.entry.event in self.lexicon.purpose_target_events and all(
+                t.code in own for t in targets):
+            targets = _purpose_targets(cand.token, finder, own) or targets
         if not targets and cand.entry.event in self.lexicon.domestic_events:
             targets = _domestic_target(cand, sources, self.lexicon)
         if cand.entry.target_required and not targets and not (
@@ -607,7 +615,8 @@ class Coder:
             if modality == "asserted":
                 modality = "future"
         elif cand.kind in {"verb", "light", "base"} and modality in {
-                "future", "hypothetical", "conditional"} and cand.governed_by is None:
+                "future", "hypothetical", "conditional"} and cand.governed_by is None \
+                and not lex.cameo_mode:
             decision = (reporter is not None and reporter.lemma_.lower() in lex.decision_verbs
                         and any(a.lower_ == "would" for a in anchor.children if a.dep_ == "aux"))
             quad = _quad(event)
@@ -632,6 +641,11 @@ class Coder:
             # third-party report.
             if said and said[0].key not in source_keys:
                 reporter_ref = _ref(said[0])
+        if len(sources) >= 2 and _coordinated(sources, doc) and targets and all(
+                t.via.split(":")[-1] in self.lexicon.place_preps for t in targets):
+            # "The United States and Russia exchanged prisoners at Abu Dhabi airport": the
+            # place is where, the two doers are each other's targets.
+            targets = []
         # Pairs: compound subject without target -> reciprocal.
         pairs: list[tuple[Arg, Arg | None]] = []
         if targets:
@@ -667,7 +681,14 @@ class Coder:
             negated=negated, modality=modality)
         score = conf.confidence(features) + primary_conf_bonus
         out: list[Event] = []
+        also = [a for a in entry.also if a != event] if not negated else []
         for s, t in pairs:
+            for extra in also:
+                # "signed a pact": SUPPORT (signing) that is also an AGREE (commitment).
+                out.append(self._make_event(extra, Entry(event=extra), s, t, evidence, day,
+                                            precision, negated, modality, reporter_ref,
+                                            f"{pattern} also<{extra}>",
+                                            max(0.05, score - 0.2)))
             out.append(self._make_event(event, entry, s, t, evidence, day, precision, negated,
                                         modality, reporter_ref, pattern, score))
             if secondary is not None:
@@ -856,6 +877,20 @@ class _Inferred:
     end: int
     text: str
     actor: ActorRef
+
+
+def _purpose_targets(tok: Token, finder: ArgumentFinder, own: set[str]) -> list[Arg]:
+    """Actors named in a purpose clause or an "in defiance of" phrase of the trigger."""
+    out: list[Arg] = []
+    for child in tok.children:
+        if child.dep_ in {"advcl", "xcomp"} or (child.dep_ == "prep" and child.lower_ in {
+                "in", "against", "over"}):
+            for t in child.subtree:
+                for m in finder.by_token.get(t.i, ()):
+                    arg = Arg(m, "purpose")
+                    if arg.code not in own and all(a.key != arg.key for a in out):
+                        out.append(arg)
+    return out
 
 
 def _domestic_target(cand: Candidate, sources: list[Arg], lex: Lexicon) -> list[Arg]:

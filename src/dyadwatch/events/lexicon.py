@@ -50,6 +50,7 @@ class Entry:
     object_required: bool = False
     target_required: bool = False
     stative: bool = False  # "X is opposed to": the passive subject is the doer
+    also: tuple[str, ...] = ()  # further event types the act implies (less confident)
     not_places: bool = False  # a "VERB PREP" key that does not apply to places ("withdraw from")
     solo: Entry | None = field(default=None, hash=False, compare=False)  # one actor, no target
     # used when the doers are people, not a government ("protesters protested" = PROTEST)
@@ -89,10 +90,15 @@ class Lexicon:
     population_nouns: set[str] = field(default_factory=set)
     on_light_verbs: set[str] = field(default_factory=set)
     domestic_events: set[str] = field(default_factory=set)
+    location_participles: set[str] = field(default_factory=set)
+    purpose_target_events: set[str] = field(default_factory=set)
     civilian_sectors: set[str] = field(default_factory=set)
     irregular_forms: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    # True when a user's PETRARCH verb dictionary speaks: code CAMEO as written, without
+    # PLOVER's rule that stated future actions are AGREE/THREATEN.
+    cameo_mode: bool = False
 
     @property
     def obligation_entry(self) -> Entry | None:
@@ -219,6 +225,7 @@ class LexiconBuilder:
             target_required=bool(spec.get("target_required", False)),
             stative=bool(spec.get("stative", False)),
             not_places=bool(spec.get("not_places", False)),
+            also=tuple(str(a).upper() for a in spec.get("also") or ()),
             solo=solo,
             civilian=civilian,
             weight=weight,
@@ -258,6 +265,8 @@ class LexiconBuilder:
                                 ("population_nouns", lex.population_nouns),
                                 ("on_light_verbs", lex.on_light_verbs),
                                 ("domestic_events", lex.domestic_events),
+                                ("location_participles", lex.location_participles),
+                                ("purpose_target_events", lex.purpose_target_events),
                                 ("civilian_sectors", lex.civilian_sectors)):
             values = data.get(section)
             if values is None:
@@ -270,7 +279,7 @@ class LexiconBuilder:
                     lex.problems.append(f"{name}: section {section!r}: quote the word read as "
                                         f"{v!r} (e.g. \"on\", \"no\")")
                     continue
-                target.add(str(v).upper() if section.startswith(("civilian", "domestic")) else str(v).lower())
+                target.add(str(v).upper() if section.startswith(("civilian", "domestic", "purpose")) else str(v).lower())
         for section, mapping in (("transparent_verbs", lex.transparent_verbs),
                                  ("irregular_forms", lex.irregular_forms)):
             values = data.get(section)
@@ -305,7 +314,8 @@ class LexiconBuilder:
                                "transparent_verbs", "decision_verbs", "irregular_forms",
                                "obligation_aux", "statement_nouns", "population_nouns",
                                "on_light_verbs",
-                               "civilian_sectors", "domestic_events"}
+                               "civilian_sectors", "domestic_events",
+                               "location_participles", "purpose_target_events"}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 
@@ -365,6 +375,7 @@ class LexiconBuilder:
             # its codes (e.g. PETRARCH's test codes) are what the coder produces; reporting
             # verbs, light verbs and modality cues still apply.
             self.lex.base, self.lex.verbs, self.lex.nouns = {}, {}, {}
+            self.lex.cameo_mode = True
             self._user_verbs = True
         for lemma, patterns in user.items():
             self.lex.base.setdefault(lemma, []).extend(patterns)

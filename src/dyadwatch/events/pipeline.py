@@ -217,6 +217,7 @@ def code_jobs(jobs: Sequence[dict[str, Any]], tools: _Tools | None = None) -> li
             result.error = result.error or f"coder failed on sentence {idx}: {_describe(exc)}"
             continue
         for event in coded:
+            _add_themes(event, _text)
             result.events.append((idx, start, event))
     if results:
         results[0].timings = {
@@ -225,6 +226,16 @@ def code_jobs(jobs: Sequence[dict[str, Any]], tools: _Tools | None = None) -> li
             "code": time.perf_counter() - parse_done,
         }
     return results
+
+
+def _add_themes(event: Event, sentence: str) -> None:
+    """Themes (relations taxonomy) of the event, matched against its sentence."""
+    facts = {
+        "event": event.event, "mode": event.mode, "contexts": event.contexts,
+        "quad_class": event.quad_class, "source_code": event.source.code,
+        "target_code": event.target.code if event.target else None,
+    }  # fmt: skip
+    event.themes = sorted(set(event.themes) | set(assign_themes(facts, sentence)))
 
 
 def _parse(tools: _Tools, texts: list[str]) -> list[Any]:
@@ -373,7 +384,6 @@ def _store_chunk(store: Store, jobs: list[dict[str, Any]], results: list[DocResu
                 fallback_precision=job.get("published_precision") or "day",
             )  # fmt: skip
             row["sentence_idx"] = idx
-            row["themes"] = sorted(set(row["themes"]) | set(assign_themes(row, texts.get(idx, ""))))
             rows.append(row)
             stories.append(job.get("story_id"))
             quotes.append(texts.get(idx))

@@ -45,6 +45,7 @@ MIN_SEGMENT = 2
 PENALTY_FACTOR = 2.0
 BOOTSTRAP_SAMPLES = 400
 PRIOR_EVENTS = 2.0
+NORMAL_FROM = 30.0
 BAND = 0.90
 SEED = 20220224
 
@@ -214,15 +215,21 @@ def bootstrap_band(
     """
     if counts.sum() == 0:
         return None
-    rates = counts.astype(float)
-    if prior is not None and PRIOR_EVENTS > 0:
-        prior_values, prior_counts = prior
-        values = np.concatenate([values, prior_values])
-        rates = np.concatenate([rates, PRIOR_EVENTS * prior_counts / prior_counts.sum()])
     rng = np.random.default_rng([SEED, zlib.crc32(key.encode("utf-8"))])
-    draws = rng.poisson(rates, size=(samples, len(rates)))
+    draws = _poisson(rng, counts.astype(float), samples)
     n_star = draws.sum(axis=1)
     sums = draws @ values
+    if prior is not None and PRIOR_EVENTS > 0:
+        # Pseudo-events: a Poisson(PRIOR_EVENTS) number per resample, each valued by a draw
+        # from the series-wide distribution.
+        prior_values, prior_counts = prior
+        extra = rng.poisson(PRIOR_EVENTS, size=samples)
+        width = int(extra.max())
+        if width:
+            picks = rng.choice(prior_values, size=(samples, width), p=prior_counts / prior_counts.sum())
+            picks[np.arange(width)[None, :] >= extra[:, None]] = 0.0
+            sums = sums + picks.sum(axis=1)
+            n_star = n_star + extra
     denominators = n_star if stories is None else np.maximum(n_star, stories)
     valid = denominators > 0
     if not valid.any():
@@ -230,6 +237,21 @@ def bootstrap_band(
     stats = np.sort(sums[valid] / denominators[valid])
     tail = (1.0 - band) / 2
     return _sorted_quantile(stats, tail), _sorted_quantile(stats, 1.0 - tail)
+
+
+def _poisson(rng: np.random.Generator, rates: np.ndarray, samples: int) -> np.ndarray:
+    """Poisson(rate) counts per category and resample; the normal approximation (rounded,
+    clipped at 0) for rates of ``NORMAL_FROM`` and more, where it is accurate and ~10×
+    cheaper than numpy's exact sampler."""
+    draws = np.empty((samples, len(rates)))
+    small = rates < NORMAL_FROM
+    if small.any():
+        draws[:, small] = rng.poisson(rates[small], size=(samples, int(small.sum())))
+    if not small.all():
+        big = rates[~small]
+        normal = rng.standard_normal((samples, len(big))) * np.sqrt(big) + big
+        draws[:, ~small] = np.maximum(np.rint(normal), 0.0)
+    return draws
 
 
 def _sorted_quantile(ordered: np.ndarray, q: float) -> float:

@@ -124,12 +124,13 @@ def report_row(
 
 
 def insert_reports(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert report rows; their ids, in the order given."""
-    ids = []
-    for row in rows:
-        # One statement per row keeps the id order certain on every backend.
-        ids.append(conn.execute(reports.insert().returning(reports.c.id), row).scalar_one())
-    return ids
+    """Insert report rows in one statement; their ids, in the order given."""
+    if not rows:
+        return []
+    result = conn.execute(
+        reports.insert().returning(reports.c.id, sort_by_parameter_order=True), list(rows)
+    )
+    return list(result.scalars())
 
 
 def delete_reports_of(conn: Connection, doc_ids: Sequence[int]) -> set[int]:
@@ -162,21 +163,27 @@ def _key_of(row: Any, story_id: int | None, sentence_text: str | None) -> linkin
     )
 
 
-def _candidates(conn: Connection, row: Any) -> list[linking.Candidate]:
-    low, high = linking.date_range(row["date"], row["date_precision"])
-    target = (
-        events.c.target_code.is_(None) if row["target_code"] is None
-        else events.c.target_code == row["target_code"]
+def _group_of(row: Any) -> tuple:
+    """Reports that could share an event have the same group (the SQL-side filter)."""
+    return (
+        row["source_code"], row["target_code"], row["event"], bool(row["negated"]),
+        linking.same_stance_modalities(row["modality"]), row["date_precision"],
     )  # fmt: skip
+
+
+def _candidates(conn: Connection, group: tuple, low: date, high: date) -> list[linking.Candidate]:
+    """Stored events of ``group`` dated between ``low`` and ``high``, with their reports' traits."""
+    source, target, event, negated, modalities, precision = group
+    target_clause = events.c.target_code.is_(None) if target is None else events.c.target_code == target
     found = conn.execute(
         sa.select(events.c.id, events.c.date, events.c.date_precision)
         .where(
-            events.c.source_code == row["source_code"],
-            target,
-            events.c.event == row["event"],
-            events.c.negated == bool(row["negated"]),
-            events.c.modality.in_(linking.same_stance_modalities(row["modality"])),
-            events.c.date_precision == row["date_precision"],
+            events.c.source_code == source,
+            target_clause,
+            events.c.event == event,
+            events.c.negated == negated,
+            events.c.modality.in_(modalities),
+            events.c.date_precision == precision,
             events.c.date.between(low, high),
         )
         .order_by(events.c.id)
@@ -190,19 +197,20 @@ def _candidates(conn: Connection, row: Any) -> list[linking.Candidate]:
             sentences.c.text.label("sentence_text"),
         )
         .join(documents, documents.c.id == reports.c.doc_id)
-        .outerjoin(
-            sentences,
-            sa.and_(sentences.c.doc_id == reports.c.doc_id, sentences.c.idx == reports.c.sentence_idx),
-        )
+        .outerjoin(sentences, _sentence_join())
         .where(reports.c.event_id.in_(list(cands)))
         .order_by(reports.c.id)
     ):  # fmt: skip
-        cand = cands[r.event_id]
-        cand.modes.add(r.mode)
-        if r.story_id is not None:
-            cand.story_ids.add(r.story_id)
-        cand.wordings.append(linking.words(r.sentence_text))
+        _add_trait(cands[r.event_id], r.mode, r.story_id, linking.words(r.sentence_text))
     return [cands[i] for i in sorted(cands)]
+
+
+def _add_trait(cand: linking.Candidate, mode: str | None, story_id: int | None,
+               words: frozenset[str]) -> None:  # fmt: skip
+    cand.modes.add(mode)
+    if story_id is not None:
+        cand.story_ids.add(story_id)
+    cand.wordings.append(words)
 
 
 def link_new_reports(
@@ -213,18 +221,26 @@ def link_new_reports(
 
     ``rows`` are the inserted report rows (ids in ``report_ids``), with their documents'
     story ids and sentence texts. Reports are linked one by one in the order given, so a
-    later report can join an event made by an earlier one. Returns the events touched.
+    later report can join an event made by an earlier one. Candidate events are fetched
+    once per group of comparable reports. Returns the events touched.
     """
-    return _link(conn, (
-        (row, _key_of(row, story, text), report_id)
-        for report_id, row, story, text in zip(report_ids, rows, story_ids, sentence_texts, strict=True)
-    ))  # fmt: skip
+    keys = [_key_of(row, story, text) for row, story, text in
+            zip(rows, story_ids, sentence_texts, strict=True)]  # fmt: skip
+    spans: dict[tuple, tuple[date, date]] = {}
+    for row in rows:
+        group = _group_of(row)
+        low, high = linking.date_range(row["date"], row["date_precision"])
+        known = spans.get(group)
+        spans[group] = (min(low, known[0]), max(high, known[1])) if known else (low, high)
+    pools = {group: _candidates(conn, group, low, high) for group, (low, high) in spans.items()}
 
-
-def _link(conn: Connection, items: Iterable[tuple[Any, linking.ReportKey, int]]) -> set[int]:
     touched: set[int] = set()
-    for row, key, report_id in items:
-        event_id = linking.choose_event(key, _candidates(conn, row))
+    # Events made here from one report already hold that report's fields and counts.
+    fresh_single: set[int] = set()
+    assignments = []
+    for report_id, row, key in zip(report_ids, rows, keys, strict=True):
+        pool = pools[_group_of(row)]
+        event_id = linking.choose_event(key, pool)
         if event_id is None:
             values = {name: row[name] for name in _EVENT_FIELDS}
             values.update(
@@ -232,15 +248,27 @@ def _link(conn: Connection, items: Iterable[tuple[Any, linking.ReportKey, int]])
                 source_sector=(row["source"] or {}).get("sector"),
                 target_code=row["target_code"],
                 target_sector=(row["target"] or {}).get("sector"),
-                themes=list(row["themes"] or []),
+                themes=sorted(row["themes"] or []),
                 report_count=1,
                 doc_count=1,
                 primary_report_id=report_id,
             )
             event_id = conn.execute(events.insert().returning(events.c.id), values).scalar_one()
-        conn.execute(reports.update().where(reports.c.id == report_id).values(event_id=event_id))
+            pool.append(linking.Candidate(event_id, row["date"], row["date_precision"]))
+            fresh_single.add(event_id)
+        else:
+            fresh_single.discard(event_id)
+        _add_trait(next(c for c in pool if c.event_id == event_id), key.mode, key.story_id, key.words)
+        assignments.append({"r_id": report_id, "e_id": event_id})
         touched.add(event_id)
-    refresh_events(conn, touched)
+    if assignments:
+        conn.execute(
+            reports.update()
+            .where(reports.c.id == sa.bindparam("r_id"))
+            .values(event_id=sa.bindparam("e_id")),
+            assignments,
+        )
+    refresh_events(conn, touched - fresh_single)
     return touched
 
 
