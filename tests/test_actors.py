@@ -424,3 +424,12 @@ def test_registry_pickles_as_a_reference_to_its_files(registry, user_registry):
     assert pickle.loads(pickle.dumps(registry)) is registry
     assert pickle.loads(pickle.dumps(user_registry)) is user_registry
     assert pickle.loads(pickle.dumps(Resolver(registry))).registry is registry
+
+
+def test_bare_counterpart_is_the_other_side(nlp, registry):
+    mentions = resolve(nlp, registry, "Antony Blinken met his counterpart in Geneva.",
+                       date(2022, 1, 21), context=("USA", "RUS"))
+    assert [(m.text, m.actor.code, m.actor.how) for m in mentions[:2]] == [
+        ("Antony Blinken", "USA", "person"), ("counterpart", "RUS", "context")]
+    # Without a dyad in context nobody is guessed.
+    assert [m.actor.code for m in resolve(nlp, registry, "Blinken met his counterpart.")] == ["USA"]

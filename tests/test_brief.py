@@ -240,6 +240,29 @@ def test_watch_items_are_after_the_end_date_and_cited(brief: dict) -> None:
     assert "withdraw its missiles" in demand["text"]
 
 
+def test_change_points_are_explained_by_their_driving_events(store: Store, brief: dict) -> None:
+    import copy
+
+    from dyadwatch.brief.build import BriefOptions, _cite_change_points, _Citer
+
+    with store.connect() as conn:
+        sanction_id = conn.execute(
+            events.select().where(events.c.event == "SANCTION")
+        ).first().id
+        assessment = {"change_points": [{"text": "escalation from 2025-10", "event_ids": [sanction_id]}]}
+        _cite_change_points(conn, _Citer(conn), assessment, BriefOptions())
+        cites = assessment["change_points"][0]["citations"]
+        assert len(cites) == 1 and "imposed new sanctions" in cites[0]["quote"]
+        data = copy.deepcopy({k: v for k, v in brief.items() if not k.startswith("_")})
+        data["assessment"]["change_points"] = assessment["change_points"]
+        cites[0]["source"] = None
+        assert check(data, conn) == []
+        assert "Change point, escalation from 2025-10: “The United States imposed new sanctions" in render(data, "md")
+        assert "What moved the index" in render(data, "html")
+        cites[0]["quote"] = "The United States lifted all sanctions."
+        assert any(p.startswith("assessment.change_points[0]") for p in check(data, conn))
+
+
 def test_quotes_are_verbatim_and_checked(store: Store, brief: dict) -> None:
     with store.connect() as conn:
         assert check(brief, conn) == []
@@ -311,6 +334,8 @@ def test_markdown_renderer(brief: dict) -> None:
                     "## What to watch", "## Sources", "### Strains"):
         assert heading in text
     assert "**2026-02-05**" in text
+    # A saved JSON briefing renders to the same Markdown.
+    assert render(json.loads(render(brief, "json")), "md") == text
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     listed = {int(n) for n in re.findall(r"^(\d+)\. ", text, re.MULTILINE)}
     assert cited and cited <= listed

@@ -142,6 +142,30 @@ def test_reporting_verbs_are_not_events(coder):
     assert code(coder, "The French president said on Tuesday that he was tired.") == []
 
 
+def test_signing_a_pact_is_support_and_also_agree(coder):
+    events = code(coder, "Armenia and Azerbaijan signed a peace treaty on Friday.")
+    types = [e.event for e in events]
+    assert types[0] == "SUPPORT" and "AGREE" in types
+    assert {pair(e) for e in events if e.event == "SUPPORT"} == {("ARM", "AZE"), ("AZE", "ARM")}
+
+
+def test_unattributed_attack_takes_the_place(coder):
+    e = top(coder, "Three Iraqi civilians were killed in a car bombing in central Baghdad.")
+    assert (e.event, *pair(e)) == ("ASSAULT", "IRQ", "IRQ")
+    assert "unattributed" in e.pattern
+    assert code(coder, "Three people were killed in a car bombing.") == []
+
+
+def test_people_named_by_demonym_act_for_where_they_live(coder):
+    e = top(coder, "The Albanians of southern Serbia demanded autonomy from Belgrade.")
+    assert e.event == "REQUEST" and e.source.code == "SRB"
+
+
+def test_protest_target_from_purpose_clause(coder):
+    e = top(coder, "Demonstrators in Baghdad blocked a road to protest against the United States.")
+    assert (e.event, *pair(e)) == ("PROTEST", "IRQ", "USA")
+
+
 # -- dates ------------------------------------------------------------------------------------
 def test_dates_resolve_against_publication():
     assert event_date("They met in February 2025.", DAY) == (date(2025, 2, 1), "month")
@@ -160,6 +184,7 @@ def test_event_carries_date_and_evidence(coder):
     assert e.date == date(2025, 3, 10) and e.date_precision == "day"
     assert e.evidence.sentence == 1
     assert text[e.evidence.start:e.evidence.end].startswith("Poland expelled")
+    assert text[e.evidence.trigger_start:e.evidence.trigger_end] == "expelled"
     assert 0.0 < e.confidence <= 1.0
 
 
@@ -219,6 +244,8 @@ def test_cheap_filter(coder):
     assert coder.could_hold_event("Russia expelled ten U.S. diplomats.")
     assert not coder.could_hold_event("The weather in Paris was lovely.")
     assert not coder.could_hold_event("")
+    # No actor name, but the document's dyad resolves "the two sides".
+    assert coder.could_hold_event("The two sides agreed to resume talks.")
 
 
 # -- current reporting style ----------------------------------------------------------------------

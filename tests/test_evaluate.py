@@ -165,6 +165,8 @@ def test_actor_code_rules() -> None:
     assert petrarch_key("ARN", {"ARN"}) == "ARN"
     assert petrarch_full("USA", "GOV") == "USAGOV"
     assert petrarch_full("USAGOV", "GOV") == "USAGOV"
+    assert petrarch_full("ARN", "NGO") == "NGOARN"
+    assert petrarch_full("ARN", None) == "ARN"
 
 
 # --- metrics on hand-made predictions -------------------------------------------------------

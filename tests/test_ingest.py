@@ -289,3 +289,8 @@ def test_html_keeps_subheadings_apart_and_the_headline_out_of_the_body(store):
         assert document.text.startswith("The U.S. special envoy")
         assert ("heading", "Ceasefire") in [(b.kind, b.text) for b in document.blocks]
         assert document.source == "Wire Desk"
+
+
+def test_stray_html_in_text_records_is_removed_but_its_words_kept():
+    raw = 'We must win the 21<sup>st</sup> Century, <u>together</u>.\n\n<figure> <img src="x.png"> caption</figure>\n\nNext.'
+    assert clean_text(raw).text == "We must win the 21st Century, together.\n\nNext."

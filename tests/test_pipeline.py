@@ -412,6 +412,11 @@ def test_events_csv_parquet_and_table(cli_db, tmp_path, monkeypatch):
     assert "RUS" in shown.stdout and "SANCTION" in shown.stdout and "expelled" in shown.stdout
     assert max(len(line) for line in shown.stdout.splitlines()) <= 80
 
+    dated = runner.invoke(main, ["events", "--db", cli_db, "--format", "jsonl", "--since",
+                                 "2025-04-08", "--until", "2025-12-31", "--min-confidence", "0.5",
+                                 "--event", "accuse"])  # fmt: skip
+    assert [json.loads(line)["event"] for line in dated.stdout.splitlines()] == ["ACCUSE"]
+
     bad_dyad = runner.invoke(main, ["events", "--db", cli_db, "--dyad", "USA"])
     assert bad_dyad.exit_code != 0 and "A-B" in bad_dyad.output
 

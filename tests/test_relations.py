@@ -391,6 +391,26 @@ def test_assign_themes_from_contexts_modes_actors_and_lexicon() -> None:
     assert "energy" not in assign_themes({"event": "ACCUSE"}, "An oily statement, he gassed on.")
 
 
+def test_taxonomy_names_real_plover_types_modes_and_contexts() -> None:
+    ontology = pytest.importorskip("dyadwatch.ontology")
+    from dyadwatch.relations.themes import taxonomy
+
+    types = ontology.plover_types()
+    known_contexts = set(ontology.contexts())
+    tax = taxonomy()
+    assert tax.ids == [
+        "sanctions", "military", "diplomacy", "arms_control", "cyber_information", "energy",
+        "third_party", "humanitarian", "domestic",
+    ]
+    assert tax.conflict_events == {name for name, t in types.items() if t.quad_class in (3, 4)}
+    for theme in tax.themes:
+        assert theme.events <= set(types), theme.id
+        assert (theme.contexts | theme.conflict_contexts) <= known_contexts, theme.id
+        for pair in theme.modes:
+            event, mode = pair.split(":")
+            assert mode in {m.name for m in types[event.upper()].modes}, (theme.id, pair)
+
+
 # --- commands and plots -----------------------------------------------------------------
 
 

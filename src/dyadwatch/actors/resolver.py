@@ -362,6 +362,8 @@ class Resolver:
                 continue
             match = compose(self.registry, group, when, former=_is_former(self.registry, doc, group),
                             context_codes=context_codes)
+            if match is None and mentions:
+                match = self._counterpart(group, mentions[-1].actor.code, context_codes)
             if match is None or not match.code:
                 continue
             how = match.how
@@ -372,6 +374,23 @@ class Resolver:
                              person=match.person, text=text, start=start_char, end=end_char, how=how)
             mentions.append(Mention(group.start, group.end, start_char, end_char, text, actor))
         return mentions
+
+    def _counterpart(self, group: _Group, previous: str,
+                     context_codes: Sequence[str]) -> ActorMatch | None:
+        """"Blinken met his counterpart": the other side of the story's dyad."""
+        title = group.sector
+        if (title is None or title.office != "counterpart" or group.place is not None
+                or group.person is not None):
+            return None
+        pair = list(dict.fromkeys(context_codes))[:2]
+        if len(pair) < 2 or previous not in pair:
+            return None
+        code = pair[1] if previous == pair[0] else pair[0]
+        return ActorMatch(code=code, name=self.registry.code_names.get(code, code),
+                          sector=title.sector, role=None, person=None,
+                          kind=self.registry.code_kinds.get(code, "state"), score=0.5,
+                          how="context", sectors=title.sectors,
+                          family=self.registry.code_family.get(code))
 
     @staticmethod
     def _attach_person_names(doc: Doc, groups: list[_Group]) -> None:

@@ -2,7 +2,7 @@
 
 The dict is the JSON form (see ``brief --format json``)::
 
-    {dyad, since, until, generated_from, assessment, takeaways[{text, date, citations}],
+    {dyad, since, until, assessment, takeaways[{text, date, citations}],
      sections[{theme, title, key_points[{text, date, citations, ...}]}],
      timeline[{date, text, citations}], watch[{text, due, kind, citations}],
      sources[{n, doc_id, title, publisher, date, url, ref}], appendix[...]}
@@ -27,6 +27,7 @@ from dyadwatch.brief import assess as assess_mod
 from dyadwatch.brief import chronology, faithful, load, watch
 from dyadwatch.brief.quotes import trim_quote
 from dyadwatch.brief.select import choose, salience, section_of, section_rules, words
+from dyadwatch.relations.codes import UnknownActorError, resolve_side
 from dyadwatch.store import Store
 
 COUNTED = {"asserted", "reported"}
@@ -58,30 +59,17 @@ def parse_dyad(text: str) -> tuple[str, str]:
 
 
 def resolve_sides(store: Store, a: str, b: str) -> tuple[tuple[str, frozenset[str]], tuple[str, frozenset[str]]]:
-    """Each side's display code and member codes; unknown codes raise with suggestions."""
-    try:
-        from dyadwatch.relations.codes import UnknownActorError, resolve_side
-    except ImportError:
-        resolve_side = None
+    """Each side's display code and member codes (groups such as ``EU-members`` too).
+
+    Unknown codes raise :class:`BriefError` with the close ones relations suggests.
+    """
     sides = []
     for name in (a, b):
-        if resolve_side is not None:
-            try:
-                side = resolve_side(name, store)
-            except UnknownActorError as exc:
-                raise BriefError(str(exc)) from exc
-            sides.append((side.name, frozenset(side.codes)))
-        else:
-            code = name.upper()
-            with store.connect() as conn:
-                known = load.known_codes(conn)
-            if known and code not in known:
-                import difflib
-
-                close = difflib.get_close_matches(code, sorted(known), n=5, cutoff=0.5)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
-                raise BriefError(f"unknown actor code {name!r}{hint}")
-            sides.append((code, frozenset({code})))
+        try:
+            side = resolve_side(name, store)
+        except UnknownActorError as exc:
+            raise BriefError(str(exc)) from exc
+        sides.append((side.name, frozenset(side.codes)))
     return sides[0], sides[1]
 
 
@@ -307,6 +295,7 @@ def build_brief(
             relations_series=relations_series,
         )
         assessment["events_negated_or_modal"] = len(dyad) - len(counted)
+        _cite_change_points(conn, citer, assessment, options)
 
         latest_events = heapq.nlargest(300, counted, key=lambda e: (e["date"], e["id"]))
         watch_items = _watch(conn, citer, reports_by_event, latest_events, a_codes, b_codes, start, end,
@@ -361,7 +350,9 @@ def _takeaways(sections: list[dict[str, Any]], assessment: dict[str, Any], limit
         items.append({"text": line, "date": None, "citations": [], "kind": "assessment"})
     points = []
     for rank in range(4):
-        round_points = [s["key_points"][rank] for s in sections if len(s["key_points"]) > rank]
+        # Third-party context gives at most one takeaway: the briefing is about the pair.
+        round_points = [s["key_points"][rank] for s in sections
+                        if len(s["key_points"]) > rank and (s["theme"] != "third_party" or rank == 0)]
         round_points.sort(key=lambda p: -p["salience"])
         points.extend(round_points)
     for p in points:
@@ -420,6 +411,28 @@ def _watch(conn: Any, citer: _Citer, reports_by_event: dict[int, list[dict[str, 
             items.append(threshold)
     items = [i for i in items if i["due"] is None or i["due"] > end]
     return watch.merge(items, options.watch_max, lambda i: i["text"])
+
+
+def _cite_change_points(conn: Any, citer: _Citer, assessment: dict[str, Any],
+                        options: BriefOptions) -> None:
+    """Give each change point the words of the events that drove it (the "why")."""
+    for c in assessment["change_points"]:
+        c.setdefault("citations", [])
+    points = [c for c in assessment["change_points"] if c.get("event_ids")]
+    wanted = [i for c in points for i in c["event_ids"][:3] if i is not None]
+    if not wanted:
+        return
+    reports = load.reports_for(conn, wanted)
+    citer.preload((r["doc_id"], r["sentence_idx"]) for rows in reports.values() for r in rows)
+    for c in points:
+        cites: list[dict[str, Any]] = []
+        for event_id in c["event_ids"][:3]:
+            found = citer.for_reports(reports.get(event_id, []), 1)
+            if found and all(found[0]["quote"] != other["quote"] for other in cites):
+                cites.append(found[0])
+            if len(cites) >= 2:
+                break
+        c["citations"] = cites
 
 
 def _recent_documents(conn: Any, latest_events: list[dict[str, Any]], *, limit: int) -> list[int]:

@@ -26,6 +26,9 @@ class FaithfulnessError(RuntimeError):
 
 def iter_citations(brief: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(where, citation) for every citation anywhere in a briefing."""
+    for i, point in enumerate((brief.get("assessment") or {}).get("change_points") or []):
+        for c in (point.get("citations") or []) if isinstance(point, dict) else []:
+            yield f"assessment.change_points[{i}]", c
     for i, item in enumerate(brief.get("takeaways") or []):
         for c in item.get("citations") or []:
             yield f"takeaways[{i}]", c

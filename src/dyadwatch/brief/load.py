@@ -209,14 +209,6 @@ def document_texts(conn: Connection, doc_ids: Iterable[int]) -> dict[int, dict[s
     return found
 
 
-def known_codes(conn: Connection) -> set[str]:
-    """Every actor code that appears in a stored event."""
-    codes = set(conn.execute(sa.select(events.c.source_code).distinct()).scalars())
-    codes |= set(conn.execute(sa.select(events.c.target_code).distinct()).scalars())
-    codes.discard(None)
-    return codes
-
-
 def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]

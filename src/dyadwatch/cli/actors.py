@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-from dyadwatch.actors import Registry, get_registry
 from dyadwatch.cli.common import db_option, dumps, out_console, warn
 from dyadwatch.cli.evaluate import eval_group
+
+if TYPE_CHECKING:  # the registry imports spaCy: load it only when a command runs
+    from dyadwatch.actors import Registry
 
 
 def actors_file_option(function: Callable) -> Callable:
@@ -33,6 +36,8 @@ def actors_file_option(function: Callable) -> Callable:
 
 def registry_for(files: Sequence[str] = ()) -> Registry:
     """The registry with users' files; each malformed line is one warning, the rest loads."""
+    from dyadwatch.actors import get_registry
+
     registry = get_registry(tuple(files))
     for problem in registry.problems:
         warn(f"{problem} (skipped)")

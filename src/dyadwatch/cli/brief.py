@@ -37,6 +37,14 @@ def _day(value: str | None, *, end: bool, option: str) -> date | None:
         raise click.BadParameter(f"{value!r}: {exc}", param_hint=option) from exc
 
 
+def _window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    since_day = _day(since, end=False, option="--since")
+    until_day = _day(until, end=True, option="--until")
+    if since_day and until_day and since_day > until_day:
+        raise click.BadParameter(f"--since {since} is after --until {until}", param_hint="--since")
+    return since_day, until_day
+
+
 def _code_pending(store, *, quiet: bool) -> None:
     """Code what the current coder has not seen yet, so the briefing is up to date."""
     from dyadwatch.events.pipeline import code_pending
@@ -101,8 +109,7 @@ def brief_command(dyad: str, since: str | None, until: str | None, fmt: str | No
     what to watch after the end date, and numbered sources. Every quote is checked verbatim
     against its stored document before anything is written.
     """
-    since_day = _day(since, end=False, option="--since")
-    until_day = _day(until, end=True, option="--until")
+    since_day, until_day = _window(since, until)
     store = open_store()
     if not no_code:
         _code_pending(store, quiet=quiet)
@@ -128,8 +135,7 @@ def run_command(paths: tuple[str, ...], dyad: str, since: str | None, until: str
     from dyadwatch.cli.ingest import run_ingest, with_examples
     from dyadwatch.ingest.dates import DateError, parse_published
 
-    since_day = _day(since, end=False, option="--since")
-    until_day = _day(until, end=True, option="--until")
+    since_day, until_day = _window(since, until)
     published_at = None
     if published:
         try:

@@ -217,7 +217,8 @@ def events_command(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--dyad") from exc
     store = open_store()
-    summary = _code(store, quiet=True)
+    # The progress bar shows only on a terminal and vanishes when done; one line remains.
+    summary = _code(store)
     if summary.documents:
         err_console.print(
             f"coded {summary.documents:,} new document(s): {summary.reports:,} reports", highlight=False

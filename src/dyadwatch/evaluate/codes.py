@@ -10,7 +10,8 @@ concatenated codes (``USAGOV``, ``IGOUNO``, ``---CVL``). The rules, used by all 
   counts as that bucket (``UN`` -> ``IGO``), unless the gold names it exactly;
 * PETRARCH triples compare the country part (first three letters: ``USAGOV`` -> ``USA``),
   or ``IGO`` for any ``IGO...`` code; ``f1_exact`` compares the full code, the prediction
-  being its code followed by its sector (``USA`` + ``GOV`` -> ``USAGOV``).
+  being its code followed by its sector (``USA`` + ``GOV`` -> ``USAGOV``; transnational
+  sectors go first as PETRARCH writes them: ``ARN`` + ``NGO`` -> ``NGOARN``).
 """
 
 from __future__ import annotations
@@ -67,13 +68,20 @@ def petrarch_country(code: str) -> str:
     return text[:3]
 
 
+#: PETRARCH writes these transnational agent codes before the country: ``NGOARN``, ``IGOAFR``.
+PREFIX_SECTORS = ("IGO", "NGO", "NGM", "IMG", "MNC")
+
+
 def petrarch_full(code: str | None, sector: str | None) -> str:
-    """A dyadwatch actor as a PETRARCH code: code then sector (``USA`` + ``GOV``)."""
+    """A dyadwatch actor as a PETRARCH code: code then sector (``USA`` + ``GOV`` -> ``USAGOV``),
+    or sector then code for transnational sectors (``ARN`` + ``NGO`` -> ``NGOARN``)."""
     text = normalise(code)
     agent = (sector or "").strip().upper()
-    if agent and not text.endswith(agent):
-        return text + agent
-    return text
+    if not agent or agent in text:
+        return text
+    if agent in PREFIX_SECTORS:
+        return agent + text
+    return text + agent
 
 
 def petrarch_key(predicted: str | None, gold_keys: Iterable[str]) -> str:

@@ -158,8 +158,8 @@ def build_timeline(
 
     A sentence is dated by the first date it mentions (resolved against its article's
     publication date), else by the publication date. A date's score counts the sentences
-    that mention it (weight 1) and the articles published on it (weight 0.5): dates that
-    several sources refer back to are the ones timelines keep.
+    that mention it (weight 1 each) and the articles published on it (weight 0.5): dates
+    that several sources refer back to are the ones timelines keep.
     """
     words = [k.lower() for k in keywords if k.strip()]
     by_date: dict[date, list[str]] = defaultdict(list)
@@ -175,7 +175,9 @@ def build_timeline(
             mentions = [m for m in find_dates(sentence, article.time) if m.precision == "day"]
             if mentions:
                 day = mentions[0].date
-                score[day] += 1.0
+                # Every day the sentence refers to gains; the sentence itself belongs to the first.
+                for mentioned in {m.date for m in mentions}:
+                    score[mentioned] += 1.0
             else:
                 day = article.time
                 if not published_counted:

@@ -125,6 +125,13 @@ class ArgumentFinder:
             # "Kenzo Oshima, the United Nations coordinator": the apposition names the
             # office the person acts for; a person's own nationality is only a guess.
             tiers = ([], [], [], tiers[3])
+        if tiers[0] and any(getattr(a.mention.actor, "person", None) for a in tiers[0]) and any(
+                not getattr(a.mention.actor, "person", None) and a.mention.actor.code
+                for a in tiers[0]) and not any(":conj" in a.via for a in tiers[0]):
+            # "U.N. mediator Diego Cordovez": the title's organisation, not the person's
+            # nationality.
+            tiers = ([a for a in tiers[0] if not getattr(a.mention.actor, "person", None)],
+                     *tiers[1:])
         out = next((t for t in tiers if t), [])
         if exclude:
             out = [a for a in out if a.key not in exclude]
@@ -263,6 +270,15 @@ class ArgumentFinder:
             found = self.np_actors(head, via, exclude=source_keys, places=True)
             if found:
                 return found
+            # "aid to refugees fleeing the war in Liberia", "parties to the conflict in
+            # Iraq": the people acted on are named by where they are.
+            for t in head.subtree:
+                if t.dep_ == "prep" and t.lower_ in {"in", "inside"} and t.i > head.i:
+                    for g in t.children:
+                        if g.dep_ == "pobj":
+                            found += self.np_actors(g, via + ":in", exclude=source_keys)
+                    if found:
+                        return found[:1]
         # "its diplomats": a possessive pronoun names someone other than the doer.
         for child in head.children:
             if child.dep_ == "poss" and child.lower_ in PRONOUNS:
@@ -342,9 +358,22 @@ class ArgumentFinder:
             word = child.lower_
             if word in preps or (place and word in self.lex.place_preps) or (
                     tok.pos_ in {"NOUN", "PROPN"} and word == "of"):
-                for g in child.children:
-                    if g.dep_ == "pobj" or (g.dep_ == "pcomp" and g.pos_ in {"NOUN", "PROPN"}):
-                        out += self.np_targets(g, "prep:" + word, source_keys, places=place)
+                objects = [g for g in child.children if g.dep_ == "pobj" or (
+                    g.dep_ == "pcomp" and g.pos_ in {"NOUN", "PROPN"})]
+                for g in objects:
+                    out += self.np_targets(g, "prep:" + word, source_keys, places=place)
+                if not objects and word in preps:
+                    # A parse that left the preposition without its object ("granted asylum
+                    # to five Panamanian officers holed up ..."): the next actor close by.
+                    doc = child.doc
+                    for i in range(child.i + 1, min(child.i + 6, len(doc))):
+                        if doc[i].pos_ in {"VERB", "AUX", "PUNCT"}:
+                            break
+                        found = [Arg(m, "prep:" + word) for m in self.by_token.get(i, ())]
+                        found = [a for a in found if a.key not in source_keys]
+                        if found:
+                            out += found
+                            break
         return out
 
     def targets(self, tok: Token, entry: Entry, source_keys: set[tuple[int, int, str]],

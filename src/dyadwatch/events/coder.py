@@ -37,7 +37,7 @@ from dyadwatch.events.modality import Modality, conditional_inside, modality_of
 from dyadwatch.model import ActorRef, Event, Evidence
 
 CODER_LOGIC_VERSION = "1"
-MAX_EVENTS_PER_TRIGGER = 6
+MAX_EVENTS_PER_TRIGGER = 16
 MAX_SENTENCE_TOKENS = 150  # longer "sentences" are lists or boilerplate; skip them
 _COMPLEMENT_DEPS = {"xcomp", "ccomp"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
@@ -153,6 +153,9 @@ class Coder:
                 break
         if not found:
             return False
+        low = " ".join(text.lower().split())
+        if any(phrase in low for phrase in self.lexicon.context_phrases):
+            return True  # "the two sides agreed": resolved from the document's dyad
         registry = self.registry
         if registry is None or not hasattr(registry, "scan"):
             return True
@@ -468,6 +471,8 @@ class Coder:
             between = finder.between(cand.noun)
             if len(between) >= 2:
                 return between
+        if len(subjects) == 1:
+            subjects = _residents(subjects[0], tok, finder) or subjects
         return subjects
 
     def _targets(self, cand: Candidate, finder: ArgumentFinder, source_keys: set) -> list[Arg]:
@@ -517,7 +522,8 @@ class Coder:
                 # "threatened to use all means to defend Russian territory": the doer's own
                 # things inside what it threatens or promises are not its target.
                 targets = [t for t in self._targets(content, finder, source_keys)
-                           if t.code not in own]
+                           if t.code not in own
+                           or t.via.split(":")[-1] in self.lexicon.place_preps]
                 if not targets:
                     targets = inner_subj
             else:
@@ -557,6 +563,10 @@ class Coder:
                     context_codes: tuple[str, ...], reported_by: ActorRef | None) -> list[Event]:
         lex = self.lexicon
         sources = self._sources(cand, finder)
+        unattributed = False
+        if not sources and cand.entry.event in self.lexicon.unattributed_events:
+            sources = _place_of_event(cand.token, finder)
+            unattributed = bool(sources)
         if not sources:
             return []
         source_keys = {a.key for a in sources}
@@ -567,6 +577,11 @@ class Coder:
             targets = _purpose_targets(cand.token, finder, own) or targets
         if not targets and cand.entry.event in self.lexicon.domestic_events:
             targets = _domestic_target(cand, sources, self.lexicon)
+        if unattributed and not targets:
+            # "A journalist was killed in a car bomb explosion in Beirut": local victims.
+            targets = _domestic_target(cand, sources, self.lexicon, passive=True)
+            if not targets:
+                return []
         if cand.entry.target_required and not targets and not (
                 len(sources) >= 2 and _coordinated(sources, doc)):
             return []
@@ -667,8 +682,11 @@ class Coder:
 
         trig_tok = cand.token
         trigger_text = trig_tok.text if cand.noun is None else f"{trig_tok.text} {cand.noun.text}"
+        words = [trig_tok] + ([cand.noun] if cand.noun is not None else [])
         evidence = Evidence(sentence=index, start=sent.start_char, end=sent.end_char,
-                            trigger=trigger_text, text=sent.text)
+                            trigger=trigger_text, text=sent.text,
+                            trigger_start=min(t.idx for t in words),
+                            trigger_end=max(t.idx + len(t.text) for t in words))
         features = conf.Features(
             weight=cand.entry.weight, kind=cand.kind, has_target=bool(targets),
             depth=_clause_depth(trig_tok), governed=cand.governed_by is not None,
@@ -680,6 +698,9 @@ class Coder:
             reported=reporter is not None,
             negated=negated, modality=modality)
         score = conf.confidence(features) + primary_conf_bonus
+        if unattributed:
+            score = max(0.05, score - 0.15)
+            pattern += " unattributed"
         out: list[Event] = []
         also = [a for a in entry.also if a != event] if not negated else []
         for s, t in pairs:
@@ -879,6 +900,39 @@ class _Inferred:
     actor: ActorRef
 
 
+def _residents(subject: Arg, verb: Token, finder: ArgumentFinder) -> list[Arg]:
+    """A people named by demonym where they live ("the Albanians of southern Serbia",
+    "ethnic Albanians demonstrated in Serbia") act for the country they live in."""
+    actor = subject.mention.actor  # type: ignore[attr-defined]
+    if actor.how != "demonym" or actor.sector:
+        return []
+    doc = verb.doc
+    head = doc[subject.mention.end - 1]  # type: ignore[attr-defined]
+    places: list[Arg] = []
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in {"of", "in", "from"}:
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    places += finder.np_actors(g, "residence")
+    if not places and any(c.lower_ == "ethnic" for c in head.children):
+        places = _place_of_event(verb, finder)
+    places = [p for p in places if p.code != subject.code]
+    return places[:1]
+
+
+def _place_of_event(tok: Token, finder: ArgumentFinder) -> list[Arg]:
+    """Where an unattributed attack happened ("killed in a car bombing in central Baghdad"):
+    the CAMEO convention codes the place's country as the source."""
+    for t in tok.subtree:
+        if t.dep_ == "prep" and t.lower_ in {"in", "near", "at"}:
+            for g in t.children:
+                if g.dep_ == "pobj":
+                    found = finder.np_actors(g, "place-of-event", places=True)
+                    if found:
+                        return found[:1]
+    return []
+
+
 def _purpose_targets(tok: Token, finder: ArgumentFinder, own: set[str]) -> list[Arg]:
     """Actors named in a purpose clause or an "in defiance of" phrase of the trigger."""
     out: list[Arg] = []
@@ -893,7 +947,8 @@ def _purpose_targets(tok: Token, finder: ArgumentFinder, own: set[str]) -> list[
     return out
 
 
-def _domestic_target(cand: Candidate, sources: list[Arg], lex: Lexicon) -> list[Arg]:
+def _domestic_target(cand: Candidate, sources: list[Arg], lex: Lexicon,
+                     passive: bool = False) -> list[Arg]:
     """An unnamed patient of a domestic-type act ("lifted a state of emergency", "allowed
     opposition leaders to rally", "arrested protesters") belongs to the doer's country: the
     convention of the CAMEO/PLOVER gold data.  Only for states, only when a patient exists."""
@@ -904,7 +959,8 @@ def _domestic_target(cand: Candidate, sources: list[Arg], lex: Lexicon) -> list[
         holders.append(cand.content.token)
     for holder in holders:
         for child in holder.children:
-            if child.dep_ in {"dobj", "dative"} and child.pos_ in {"NOUN", "PROPN"} \
+            deps = {"dobj", "dative", "nsubjpass"} if passive else {"dobj", "dative"}
+            if child.dep_ in deps and child.pos_ in {"NOUN", "PROPN"} \
                     and (cand.noun is None or child.i != cand.noun.i):
                 actor = replace(sources[0].mention.actor, sector=None, person=None,  # type: ignore[attr-defined]
                                 role=None, text=child.text, how="domestic")
@@ -980,7 +1036,11 @@ def _coordinated(sources: list[Arg], doc: Doc | None = None) -> bool:
     if doc is not None:
         lo = min(a.key[0] for a in sources)
         hi = max(a.key[1] for a in sources)
-        return any(t.dep_ == "cc" or t.lower_ in {"and", "&"} for t in doc[lo:hi])
+        # A conjunction joining nouns ("India and France"), not adjectives ("awful and evil").
+        named = {i for a in sources for i in range(a.key[0], a.key[1])}
+        return any((t.dep_ == "cc" or t.lower_ in {"and", "&"}) and (
+            t.head.pos_ in {"NOUN", "PROPN", "PRON"} or t.head.i in named)
+            for t in doc[lo:hi])
     return False
 
 

@@ -92,6 +92,8 @@ class Lexicon:
     domestic_events: set[str] = field(default_factory=set)
     location_participles: set[str] = field(default_factory=set)
     purpose_target_events: set[str] = field(default_factory=set)
+    unattributed_events: set[str] = field(default_factory=set)
+    context_phrases: set[str] = field(default_factory=set)
     civilian_sectors: set[str] = field(default_factory=set)
     irregular_forms: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -267,6 +269,8 @@ class LexiconBuilder:
                                 ("domestic_events", lex.domestic_events),
                                 ("location_participles", lex.location_participles),
                                 ("purpose_target_events", lex.purpose_target_events),
+                                ("unattributed_events", lex.unattributed_events),
+                                ("context_phrases", lex.context_phrases),
                                 ("civilian_sectors", lex.civilian_sectors)):
             values = data.get(section)
             if values is None:
@@ -279,7 +283,7 @@ class LexiconBuilder:
                     lex.problems.append(f"{name}: section {section!r}: quote the word read as "
                                         f"{v!r} (e.g. \"on\", \"no\")")
                     continue
-                target.add(str(v).upper() if section.startswith(("civilian", "domestic", "purpose")) else str(v).lower())
+                target.add(str(v).upper() if section.startswith(("civilian", "domestic", "purpose", "unattributed")) else str(v).lower())
         for section, mapping in (("transparent_verbs", lex.transparent_verbs),
                                  ("irregular_forms", lex.irregular_forms)):
             values = data.get(section)
@@ -315,7 +319,8 @@ class LexiconBuilder:
                                "obligation_aux", "statement_nouns", "population_nouns",
                                "on_light_verbs",
                                "civilian_sectors", "domestic_events",
-                               "location_participles", "purpose_target_events"}
+                               "location_participles", "purpose_target_events",
+                               "unattributed_events", "context_phrases"}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 

@@ -59,10 +59,23 @@ def _boilerplate() -> tuple[re.Pattern[str], re.Pattern[str]]:
 INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
+# Stray HTML in text records (web archives keep "21<sup>st</sup>", <u>, <span>, figures):
+# figures and images go whole, line breaks become newlines, inline tags go, their text stays.
+HTML_FIGURE_RE = re.compile(r"<(figure|script|style)\b[^>]*>.*?</\1\s*>|<img\b[^>]*>", re.IGNORECASE | re.DOTALL)
+HTML_BREAK_RE = re.compile(r"<br\s*/?>|</?p\b[^>]*>", re.IGNORECASE)
+HTML_INLINE_RE = re.compile(
+    r"</?(?:a|abbr|b|big|cite|code|del|em|font|i|ins|mark|q|s|small|span|strong|sub|sup|time|u)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
 def normalise(raw: str) -> str:
-    """Unicode NFC, unified newlines, no control characters, no zero-width marks."""
+    """Unicode NFC, unified newlines, no control characters, no zero-width marks, no tags."""
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    return INVISIBLE_RE.sub("", text.replace("\xa0", " "))
+    text = INVISIBLE_RE.sub("", text.replace("\xa0", " "))
+    if "<" in text:
+        text = HTML_INLINE_RE.sub("", HTML_BREAK_RE.sub("\n", HTML_FIGURE_RE.sub("", text)))
+    return text
 
 
 def _looks_like_heading(line: str, next_line: str | None) -> bool:

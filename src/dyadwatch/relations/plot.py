@@ -83,7 +83,8 @@ def _figure(series: dict[str, Any]):
             xy=(when, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points",
             fontsize=8, color="#c92a2a",
         )
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    # Lower left: the change-point notes sit along the top edge.
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.85, edgecolor="none")
     ax.grid(axis="y", alpha=0.3)
 
     width = max((date.fromisoformat(periods[0]["end"]) - starts[0]).days * 0.8, 0.8)
