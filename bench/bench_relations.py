@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_relations.py --rebuild --events 1000000 --runs 7
 
 The database is built once with the real schema (``Store``) and kept in
-``bench/.cache/relations-<N>.db``; rebuilding takes a minute or so. Events: ``--events``
+``bench/out/relations-<events>-<documents>.db``; rebuilding takes a minute or so. Events: ``--events``
 rows over 2015–2024 between 30 states, the queried dyad (USA–RUS, both directions)
 holding ``--dyad-share`` of them; types, quad classes and Goldstein values follow a
 fixed CAMEO-like table; 3% negated, 5% future. Optionally ``--documents`` stories with
@@ -119,10 +119,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--freq", default="month")
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--db", type=Path, help="database file (default bench/.cache/relations-<N>.db)")
+    parser.add_argument("--db", type=Path, help="database file (default bench/out/relations-<events>-<documents>.db)")
     args = parser.parse_args()
 
-    path = args.db or REPO / "bench" / ".cache" / f"relations-{args.events}-{args.documents}.db"
+    path = args.db or REPO / "bench" / "out" / f"relations-{args.events}-{args.documents}.db"
     path.parent.mkdir(parents=True, exist_ok=True)
     if args.rebuild or not path.exists():
         build(path, args.events, args.dyad_share, args.documents)

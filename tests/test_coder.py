@@ -80,6 +80,17 @@ def test_two_sides_use_the_document_context(coder):
     assert {pair(e) for e in events if e.event == "AGREE"} == {("USA", "RUS"), ("RUS", "USA")}
 
 
+def test_listed_actors_meet_each_other(coder):
+    events = code(coder, "The US, Russia, and Switzerland met in Geneva yesterday.")
+    assert {pair(e) for e in events if e.event == "CONSULT"} == {
+        (a, b) for a in ("USA", "RUS", "CHE") for b in ("USA", "RUS", "CHE") if a != b}
+
+
+def test_wanting_someone_else_to_act_is_a_request(coder):
+    e = top(coder, "Washington wants Kyiv to accept the ceasefire.")
+    assert (e.event, *pair(e)) == ("REQUEST", "USA", "UKR")
+
+
 def test_places_are_not_targets_of_meetings(coder):
     e = top(coder, "Japanese and Chinese diplomats met in Tokyo on Wednesday.")
     assert e.event == "CONSULT"
@@ -103,6 +114,10 @@ def test_vow_to_retaliate_is_threaten(coder):
     e = top(coder, "Iran vowed to retaliate against Israel.")
     assert (e.event, *pair(e)) == ("THREATEN", "IRN", "ISR")
     assert "intent<ASSAULT>" in e.pattern
+    # A background clause ("after ...") is a second, less confident event.
+    events = code(coder, "Moscow vowed to retaliate after Washington imposed new sanctions on Russia.")
+    assert events[0].event == "THREATEN" and events[0].source.code == "RUS"
+    assert any((e.event, *pair(e)) == ("SANCTION", "USA", "RUS") for e in events[1:])
 
 
 def test_future_cooperation_is_agree_and_keeps_the_stated_event(coder):

@@ -9,10 +9,13 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
+import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from dyadwatch.cli import main
@@ -25,11 +28,12 @@ from dyadwatch.relations import (
     themes_summary,
 )
 from dyadwatch.relations.plot import save_chart, svg_chart
-from dyadwatch.store import Store
+from dyadwatch.store import Store, resolve_url
 from dyadwatch.store.schema import documents, events, mentions
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
 
 # (event, quad class, Goldstein) used to build series.
 CONSULT = ("CONSULT", 1, 1.0)
@@ -125,6 +129,7 @@ def test_each_direction_counted_negated_dropped_future_apart(store: Store) -> No
             event_row(day, AGREE, "USA", "RUS", modality="hypothetical"),
             event_row(day, AID, "USA", "UKR"),  # another dyad
             event_row(date(2022, 4, 2), AID, "RUS", "USA", modality="reported"),
+            event_row(date(2030, 1, 1), AGREE, "USA", "RUS", modality="future"),  # outside the counted range
         ],
     )
     result = dyad_series(store, "usa", "RUS", freq="month")
@@ -343,6 +348,30 @@ def test_groups_and_theme_cut(store: Store) -> None:
     assert by_theme["sanctions"]["top_events"][0]["event"] == "SANCTION"
 
 
+def test_month_grouping_reads_the_covering_index_without_sorting(store: Store) -> None:
+    # The 1M-event benchmark rests on this plan: SQLite walks ix_events_dyad_month in order.
+    from sqlalchemy import event as sa_event
+
+    from dyadwatch.store import series as queries
+
+    add(store, [event_row(date(2022, 1, 1), CONSULT)])
+    plans: list[str] = []
+
+    def explain(conn, cursor, statement, params, context, executemany):
+        if "GROUP BY" in statement and "FROM events" in statement:
+            plans.append(str(cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, params).fetchall()))
+
+    sa_event.listen(store.engine, "before_cursor_execute", explain)
+    try:
+        with store.connect() as conn:
+            rows = queries.dyad_counts(conn, {"USA"}, {"RUS"}, grain="month", since=date(2021, 1, 1))
+    finally:
+        sa_event.remove(store.engine, "before_cursor_execute", explain)
+    assert rows and rows[0]["key"] == "2022-01"
+    (plan,) = plans
+    assert "COVERING INDEX ix_events_dyad_month" in plan and "TEMP B-TREE" not in plan
+
+
 # --- bad input --------------------------------------------------------------------------
 
 
@@ -354,6 +383,18 @@ def test_unknown_code_suggests_close_codes(store: Store) -> None:
     assert suggest_codes("RUSS", ["RUS", "USA", "BLR", "UKR"])[0] == "RUS"
     assert suggest_codes("nato-member", ["NATO-members", "EU-members", "USA"])[0] == "NATO-members"
     assert suggest_codes("QQQQ", ["RUS", "USA"]) == []
+
+
+def test_names_typed_as_codes_suggest_the_registry_code(store: Store) -> None:
+    pytest.importorskip("dyadwatch.actors")
+    from dyadwatch.relations.codes import registry_codes, registry_names
+
+    if not registry_names() or "DEU" not in (registry_codes() or set()):
+        pytest.skip("the actor registry offers no names")
+    assert dyad_series(store, "deu", "RUS")["periods"] == []  # a registry code without events
+    with pytest.raises(UnknownActorError) as info:
+        dyad_series(store, "Germany", "RUS")
+    assert info.value.suggestions[0] == "DEU"
 
 
 def test_empty_range_and_no_events(store: Store) -> None:
@@ -377,8 +418,11 @@ def test_assign_themes_from_contexts_modes_actors_and_lexicon() -> None:
     assert "sanctions" in assign_themes({"event": "THREATEN", "contexts": ["economic"]}, "It warned.")
     assert assign_themes({"event": "COERCE", "mode": "cyber"}, "") == ["cyber_information"]
     assert assign_themes({"event": "COERCE", "mode": "COERCE:cyber"}, "") == ["cyber_information"]
-    assert "third_party" in assign_themes(
-        {"event": "CONSULT", "source": {"code": "RUS"}, "target": {"code": "CHN"}}, ""
+    # A third party is one that is neither side of the event.
+    sentence = "Moscow and Beijing pledged closer ties."
+    assert "third_party" in assign_themes({"event": "CONSULT", "source": {"code": "USA"}, "target": "RUS"}, sentence)
+    assert "third_party" not in assign_themes(
+        {"event": "CONSULT", "source": {"code": "RUS"}, "target": {"code": "CHN"}}, sentence
     )
     themes = assign_themes(
         {"event": "CONSULT", "contexts": [], "source_code": "USA", "target_code": "RUS"},
@@ -484,6 +528,59 @@ def test_plots_png_svg(break_db: str, tmp_path: Path) -> None:
     assert inline == svg_chart(series)  # deterministic, embeddable
     empty = save_chart({"dyad": "USA-CHN", "freq": "month", "periods": []}, tmp_path / "empty.svg")
     assert "no events" in empty.read_text()
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+
+def _fill_for_portability(db: Store) -> None:
+    regime(db, date(2021, 1, 1), 8, COOPERATIVE)
+    regime(db, date(2021, 9, 1), 6, HOSTILE)
+    add(db, [
+        event_row(date(2021, 3, 3), SANCTION, "USA", "RUS", themes=["sanctions"], report_count=4),
+        event_row(date(2021, 3, 4), ASSAULT, "RUS", "USA", negated=True),
+        event_row(date(2021, 3, 5), AGREE, "RUS", "USA", modality="future"),
+    ])
+    with db.begin() as conn:
+        for i in range(30):
+            doc_id = conn.execute(
+                documents.insert().values(
+                    ref=f"d{i}", content_hash=f"h{i}", kind="text", text="x", blocks=[], footnotes=[],
+                    extra={}, ingested_at=datetime(2023, 1, 1),
+                    published=datetime(2021, 1 + i % 12, 28, 23, 30),
+                )
+            ).inserted_primary_key[0]
+            conn.execute(mentions.insert().values(doc_id=doc_id, sentence_idx=0, start=0, end=1, text="x", code="USA"))
+
+
+@pytest.mark.skipif(not POSTGRES, reason="set DYADWATCH_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)")
+def test_postgresql_gives_the_same_series_as_sqlite(tmp_path: Path) -> None:
+    name = "t_" + uuid.uuid4().hex[:10]
+    admin = sa.create_engine(resolve_url(POSTGRES))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    separator = "&" if "?" in POSTGRES else "?"
+    pg = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{name}")
+    lite = Store(str(tmp_path / "same.db"))
+    try:
+        for db in (pg, lite):
+            _fill_for_portability(db)
+        for kwargs in (
+            {"freq": "month"},
+            {"freq": "week", "since": date(2021, 2, 1), "until": date(2021, 4, 30)},
+            {"freq": "quarter", "theme": "sanctions"},
+            {"freq": "month", "metric": "index", "until": date(2021, 6, 30)},
+        ):
+            on_pg, on_sqlite = dyad_series(pg, "USA", "RUS", **kwargs), dyad_series(lite, "USA", "RUS", **kwargs)
+            assert on_pg == on_sqlite, kwargs
+        assert on_pg["index"]["basis"] == "documents"
+        assert themes_summary(pg, "USA", "RUS") == themes_summary(lite, "USA", "RUS")
+    finally:
+        pg.dispose()
+        lite.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
+        admin.dispose()
 
 
 # --- the real corpus --------------------------------------------------------------------

@@ -114,7 +114,10 @@ class ArgumentFinder:
                 if dep in {"poss"} and child.lower_ in PRONOUNS and child.i not in self.by_token:
                     continue
                 if dep == "appos":
-                    walk(child, 3, depth + 1, tag)
+                    # "The US, Russia, and Switzerland met": a list the parser read as an
+                    # apposition is a coordination.
+                    listed = any(g.dep_ in {"conj", "cc"} for g in child.children)
+                    walk(child, tier if listed else 3, depth + 1, ":conj" if listed else tag)
                     continue
                 walk(child, tier, depth + 1, ":conj" if dep == "conj" else tag)
 
@@ -258,8 +261,13 @@ class ArgumentFinder:
                         if g.dep_ != "pobj":
                             continue
                         if child.lower_ in preps or (places and child.lower_ in {"at"}):
-                            found += self.np_actors(g, via + ":" + child.lower_,
-                                                    exclude=source_keys)
+                            hit = self.np_actors(g, via + ":" + child.lower_,
+                                                 exclude=source_keys)
+                            found += hit
+                            if not hit:
+                                # "parties to the conflict in Iraq"
+                                found += self.np_actors(g, via + ":" + child.lower_,
+                                                        exclude=source_keys, places=True)
                         elif child.lower_ == "of":
                             nxt.append(g)
             if found:
@@ -361,7 +369,13 @@ class ArgumentFinder:
                 objects = [g for g in child.children if g.dep_ == "pobj" or (
                     g.dep_ == "pcomp" and g.pos_ in {"NOUN", "PROPN"})]
                 for g in objects:
-                    out += self.np_targets(g, "prep:" + word, source_keys, places=place)
+                    hit = self.np_targets(g, "prep:" + word, source_keys, places=place)
+                    if not hit and word in preps:
+                        # "demanded parties to the conflict in Iraq to ...": people are
+                        # named by where they are.
+                        hit = self.np_actors(g, "prep:" + word, exclude=source_keys,
+                                             places=True)
+                    out += hit
                 if not objects and word in preps:
                     # A parse that left the preposition without its object ("granted asylum
                     # to five Panamanian officers holed up ..."): the next actor close by.

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import permutations
 from pathlib import Path
@@ -41,6 +41,8 @@ MAX_EVENTS_PER_TRIGGER = 16
 MAX_SENTENCE_TOKENS = 150  # longer "sentences" are lists or boilerplate; skip them
 _COMPLEMENT_DEPS = {"xcomp", "ccomp"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+# Subordinators of background clauses: what happened before or around the reported event.
+_BACKGROUND_MARKS = {"after", "before", "since", "as", "when", "while", "because", "following"}
 
 
 def _ontology():
@@ -62,15 +64,7 @@ class Candidate:
     negate: bool = False
     modality: str | None = None
     intent: bool = False
-    reporter: Token | None = None
     obligation: Token | None = None  # the clause an obligation request is about
-    event: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def anchor(self) -> Token:
-        """The token whose clause carries subject, modality and prepositions."""
-        return self.token
 
 
 class Coder:
@@ -234,6 +228,14 @@ class Coder:
             if k in lex.verbs:
                 entry, key = lex.verbs[k], k
                 break
+        if entry is None:
+            # "test-fired": a modifier before the verb ("test fire").
+            for c in tok.children:
+                k = f"{c.lower_} {lemma}"
+                if c.i < tok.i and c.dep_ in {"compound", "npadvmod", "amod", "advmod"} \
+                        and k in lex.verbs:
+                    entry, key = lex.verbs[k], k
+                    break
         if entry is None and lemma in lex.verbs:
             entry, key = lex.verbs[lemma], lemma
         if entry is not None:
@@ -294,14 +296,16 @@ class Coder:
             keyed = bool(verb_found and verb_found[2] == "verb" and " " in verb_found[0])
             if (lemma in lex.light_verbs or lemma in lex.reporting_verbs
                     or lemma in lex.on_light_verbs) and not keyed:
-                for obj in _light_objects(tok, lemma in lex.on_light_verbs):
-                    if obj.i in nouns and obj.i not in consumed:
-                        key, entry = nouns[obj.i]
-                        candidates.append(Candidate(tok, entry, f"{lemma}+{key}", "light",
-                                                    noun=obj))
-                        consumed.add(obj.i)
-                        verb_found = None
-                        break
+                # The strongest event noun: "imposed a package of sanctions" is about the
+                # sanctions, not the package.
+                objs = [o for o in _light_objects(tok, lemma in lex.on_light_verbs)
+                        if o.i in nouns and o.i not in consumed]
+                if objs:
+                    obj = max(objs, key=lambda o: nouns[o.i][1].weight)
+                    key, entry = nouns[obj.i]
+                    candidates.append(Candidate(tok, entry, f"{lemma}+{key}", "light", noun=obj))
+                    consumed.add(obj.i)
+                    verb_found = None
             if verb_found is not None:
                 key, entry, kind = verb_found
                 candidates.append(Candidate(tok, entry, key, kind))
@@ -344,10 +348,15 @@ class Coder:
                         content = by_token[child.i]
                         break
             kind = cand.entry.complement
+            if kind == "transparent" and cand.entry.event == "REQUEST" and (
+                    any(c.dep_ in {"dobj", "dative"} for c in tok.children) or any(
+                        g.dep_ == "nsubj" for c in tok.children if c.dep_ in {"xcomp", "ccomp"}
+                        for g in c.children)):
+                # "wants Putin to attack": wanting someone else to act is a request.
+                kind, transparent = "governor", False
             if transparent and content is not None and content.kind != "noun" and kind not in {
                     "governor", "intent"}:
                 cand.suppressed = True
-                cand.notes.append("transparent")
                 content.governed_by = cand
                 how = lex.transparent_verbs[lemma]
                 if how == "negate":
@@ -383,7 +392,6 @@ class Coder:
         for cand in candidates:
             if cand.kind == "noun" or cand.governed_by is not None:
                 continue
-            head = cand.token
             if cand.token.dep_ == "xcomp":
                 gov = cand.token.head
                 how = lex.transparent_verbs.get(gov.lemma_.lower(), "")
@@ -392,7 +400,6 @@ class Coder:
                         cand.negate = True
                     elif how:
                         cand.modality = cand.modality or how
-            del head
 
     def _reporter(self, tok: Token) -> Token | None:
         """A reporting verb that frames ``tok``'s clause ("X said ...", "..., X said")."""
@@ -581,14 +588,15 @@ class Coder:
         if cand.entry.event in self.lexicon.purpose_target_events and all(
                 t.code in own for t in targets):
             targets = _purpose_targets(cand.token, finder, own) or targets
-        if not targets and cand.entry.event in self.lexicon.domestic_events:
-            targets = _domestic_target(cand, sources, self.lexicon)
+        if not targets and cand.entry.event in self.lexicon.domestic_events \
+                and not self.lexicon.cameo_mode:
+            targets = _domestic_target(cand, sources, self.lexicon, finder)
         if not targets and sources[0].via == "residence":
             # "Ethnic Albanians demonstrated in Serbia": a domestic act where they live.
             targets = [Arg(sources[0].mention, "domestic")]
         if unattributed and not targets:
             # "A journalist was killed in a car bomb explosion in Beirut": local victims.
-            targets = _domestic_target(cand, sources, self.lexicon, passive=True)
+            targets = _domestic_target(cand, sources, self.lexicon, finder, passive=True)
             if not targets:
                 return []
         if cand.entry.target_required and not targets and not (
@@ -621,12 +629,16 @@ class Coder:
         if entry.civilian is not None and self._civilian(cand, sources, finder):
             entry = replace(entry.civilian, weight=entry.weight)
             pattern += " civilian"
+        joint = cand.noun if cand.noun is not None else cand.token
         if entry.solo is not None and not targets and not (
-                len(sources) >= 2 and _coordinated(sources, doc)):
+                len(sources) >= 2 and _coordinated(sources, doc)) and not any(
+                c.lower_ in self.lexicon.joint_words for c in joint.children):
             entry = replace(entry.solo, weight=entry.weight)
             pattern += " solo"
+            # "Russia is conducting exercises in Alaska": a show of force where it is held.
+            targets = [t for t in finder.prep_targets(cand.token, entry, source_keys)
+                       if t.via.split(":")[-1] in self.lexicon.place_preps]
         event = entry.event
-        primary_conf_bonus = 0.0
         secondary: tuple[str, str] | None = None  # (event, modality) of the stated event
         if cand.intent:
             content_event = cand.content.entry.event if cand.content else ""
@@ -639,7 +651,8 @@ class Coder:
             if modality == "asserted":
                 modality = "future"
         elif cand.kind in {"verb", "light", "base"} and modality in {
-                "future", "hypothetical", "conditional"} and cand.governed_by is None \
+                "future", "hypothetical", "conditional"} and (
+                cand.governed_by is None or cand.governed_by.suppressed) \
                 and not lex.cameo_mode:
             decision = (reporter is not None and reporter.lemma_.lower() in lex.decision_verbs
                         and any(a.lower_ == "would" for a in anchor.children if a.dep_ == "aux"))
@@ -706,7 +719,7 @@ class Coder:
             reciprocal=not targets and len(sources) >= 2 and _coordinated(sources, doc),
             reported=reporter is not None,
             negated=negated, modality=modality)
-        score = conf.confidence(features) + primary_conf_bonus
+        score = conf.confidence(features)
         if unattributed:
             score = max(0.05, score - 0.15)
             pattern += " unattributed"
@@ -726,13 +739,13 @@ class Coder:
                 out.append(self._make_event(sec_event, entry, s, t, evidence, day, precision,
                                             mod.negated or cand.negate, sec_mod, reporter_ref,
                                             f"{cand.kind}:{cand.key} stated-future",
-                                            max(0.05, score - 0.15), keep_codes=True))
+                                            max(0.05, score - 0.15)))
         return out
 
     def _make_event(self, event: str, entry: Entry, s: Arg, t: Arg | None,
                     evidence: Evidence, day: date | None, precision: str, negated: bool,
-                    modality: str, reporter: ActorRef | None, pattern: str, score: float,
-                    keep_codes: bool = False) -> Event:
+                    modality: str, reporter: ActorRef | None, pattern: str,
+                    score: float) -> Event:
         same = event == entry.event
         mode = entry.mode if same else None
         cameo = entry.cameo if same else None
@@ -925,7 +938,7 @@ def _residents(subject: Arg, verb: Token, finder: ArgumentFinder) -> list[Arg]:
                     places += finder.np_actors(g, "residence")
     if not places and any(c.lower_ == "ethnic" for c in head.children):
         places = _place_of_event(verb, finder)
-    places = [p for p in places if p.code != subject.code]
+    places = [Arg(p.mention, "residence") for p in places if p.code != subject.code]
     return places[:1]
 
 
@@ -957,7 +970,7 @@ def _purpose_targets(tok: Token, finder: ArgumentFinder, own: set[str]) -> list[
 
 
 def _domestic_target(cand: Candidate, sources: list[Arg], lex: Lexicon,
-                     passive: bool = False) -> list[Arg]:
+                     finder: ArgumentFinder | None = None, passive: bool = False) -> list[Arg]:
     """An unnamed patient of a domestic-type act ("lifted a state of emergency", "allowed
     opposition leaders to rally", "arrested protesters") belongs to the doer's country: the
     convention of the CAMEO/PLOVER gold data.  Only for states, only when a patient exists."""
@@ -976,6 +989,10 @@ def _domestic_target(cand: Candidate, sources: list[Arg], lex: Lexicon,
             if (child.dep_ in deps or child.dep_ == "nsubj" and child.head.i != holder.i) \
                     and child.pos_ in {"NOUN", "PROPN"} \
                     and (cand.noun is None or child.i != cand.noun.i):
+                if finder is not None:
+                    named = finder.np_actors(child, "patient", exclude={a.key for a in sources})
+                    if named:  # the patient is named after all ("allowed that Mordor ...")
+                        return named
                 actor = replace(sources[0].mention.actor, sector=None, person=None,  # type: ignore[attr-defined]
                                 role=None, text=child.text, how="domestic")
                 return [Arg(_Inferred(child.i, child.i + 1, child.text, actor), "domestic")]
@@ -1018,6 +1035,10 @@ def _clause_depth(tok: Token) -> int:
             break
         if cur.dep_ in {"advcl", "relcl", "acl", "csubj"}:
             depth += 1
+            # "vowed to retaliate after Washington imposed sanctions": background.
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS
+                                           for c in cur.children):
+                depth += 1
         cur = cur.head
     return depth
 

@@ -94,6 +94,7 @@ class Lexicon:
     purpose_target_events: set[str] = field(default_factory=set)
     unattributed_events: set[str] = field(default_factory=set)
     context_phrases: set[str] = field(default_factory=set)
+    joint_words: set[str] = field(default_factory=set)
     civilian_sectors: set[str] = field(default_factory=set)
     irregular_forms: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -271,6 +272,7 @@ class LexiconBuilder:
                                 ("purpose_target_events", lex.purpose_target_events),
                                 ("unattributed_events", lex.unattributed_events),
                                 ("context_phrases", lex.context_phrases),
+                                ("joint_words", lex.joint_words),
                                 ("civilian_sectors", lex.civilian_sectors)):
             values = data.get(section)
             if values is None:
@@ -320,7 +322,7 @@ class LexiconBuilder:
                                "on_light_verbs",
                                "civilian_sectors", "domestic_events",
                                "location_participles", "purpose_target_events",
-                               "unattributed_events", "context_phrases"}
+                               "unattributed_events", "context_phrases", "joint_words"}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 

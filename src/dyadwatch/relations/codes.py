@@ -68,6 +68,19 @@ def registry_codes() -> set[str] | None:
     return None
 
 
+def registry_names() -> dict[str, str]:
+    """Registry names of codes (name -> code), when the registry offers them."""
+    try:
+        from dyadwatch.actors import get_registry
+
+        names = getattr(get_registry(), "code_names", None)
+    except Exception:  # no registry, or a broken one: suggestions fall back on codes alone
+        return {}
+    if not isinstance(names, dict):
+        return {}
+    return {str(name): str(code) for code, name in names.items() if name}
+
+
 def known_codes(store: Store | None = None) -> list[str]:
     """Every code a dyad side may name: registry codes, codes seen in the store, group names."""
     known: set[str] = set(registry_codes() or ())
@@ -100,15 +113,24 @@ def resolve_side(name: str, store: Store) -> Side:
         group = groups()[group_name]
         return Side(group_name, frozenset(group["codes"]), group["label"])
     code = name.upper()
+    with store.connect() as conn:
+        # The store first: an index seek, while the registry takes seconds to load.
+        if code_in_store(conn, code):
+            return Side(code, frozenset({code}))
     registry = registry_codes()
     if registry is not None and code in registry:
         return Side(code, frozenset({code}))
     with store.connect() as conn:
-        if code_in_store(conn, code):
-            return Side(code, frozenset({code}))
         in_store = {c.upper() for c in store_codes(conn)}  # only on the error path: a full scan
     if registry is None and not in_store:
         # Nothing to check against (no registry, empty store): an empty series says enough.
         return Side(code, frozenset({code}))
     known = (registry or set()) | in_store | set(groups())
-    raise UnknownActorError(name, suggest_codes(name, known))
+    suggestions = suggest_codes(name, known)
+    by_name = registry_names()
+    if by_name:
+        # "Germany" is a name, not a code: offer the codes whose registry name is close.
+        lowered = {n.lower(): c for n, c in by_name.items()}
+        named = [lowered[n] for n in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.75)]
+        suggestions = list(dict.fromkeys(named + suggestions))[:5]
+    raise UnknownActorError(name, suggestions)

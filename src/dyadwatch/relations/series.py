@@ -4,14 +4,20 @@ Counting rules (DESIGN.md): distinct events, not reports; negated events never c
 future, hypothetical and conditional events are reported apart under ``announced``
 ("announced, not yet done") and stay out of every index.
 
-The headline ``index`` of a period is the Goldstein sum of its events divided by the
-number of stories (near-duplicate groups of documents) published in the period that
+Two figures per period describe the relationship:
+
+* ``goldstein_mean`` — the *tone*: mean Goldstein value per counted event. The trend,
+  labels, band and change points follow it by default (``metric="tone"``).
+* ``index`` — the volume-normalised figure: the Goldstein sum of its events divided by the
+  number of stories (near-duplicate groups of documents) published in the period that
 mention either side — or by the number of events when that is larger (events dated from
 later documents), which keeps the index within the Goldstein range −10…+10. When the
 store has no such documents at all (e.g. hand-made event rows) the denominator is the
 event count and the index is the mean Goldstein value; ``index.basis`` says which.
 Coverage comes from the ``mentions`` table, or, when the store keeps none, from the
-documents with a coded report involving either side.
+documents with a coded report involving either side. ``metric="index"`` makes the trend
+follow it. (Tone is the default because coverage of a pair can grow for reasons that are
+not about the pair — a war with a third country — and dilute the per-story figure.)
 """
 
 from __future__ import annotations
@@ -147,7 +153,7 @@ def dyad_series(
     if metric not in METRICS:
         raise RelationsError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
     side_a, side_b = resolve_sides(a, b, store)
-    grain = "day" if freq in ("day", "week") else "month"
+    grain = freq if freq in ("day", "week") else "month"
     with store.connect() as conn:
         rows = {
             "a_to_b": queries.dyad_counts(
@@ -215,8 +221,11 @@ def dyad_series(
         result["trend"] = _trend_summary([], [], metric, window)
         return result
 
-    first = since or min(p.start for p in with_events)
-    last = until or max(p.end for p in with_events)
+    # Without an explicit range, counted events set it: an announced plan dated years ahead
+    # ("by 2030") must not stretch the series with empty periods.
+    span = set(counted) or with_events
+    first = since or min(p.start for p in span)
+    last = until or max(p.end for p in span)
     periods = list(periods_between(first, last, freq))
     in_range_coverage = sum(coverage[p] for p in periods)
     basis = "documents" if in_range_coverage else "events"

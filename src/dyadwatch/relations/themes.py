@@ -32,6 +32,7 @@ class Theme:
     actors: frozenset[str]
     lexicon: tuple[str, ...]
     pattern: re.Pattern[str] | None
+    actor_patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,11 @@ def load_taxonomy(text: str | None = None) -> Taxonomy:
                 actors=_upper_set(entry.get("actors")),
                 lexicon=tuple(str(p) for p in entry.get("lexicon") or ()),
                 pattern=_compile(entry.get("lexicon") or ()),
+                actor_patterns=tuple(
+                    (str(code).upper(), pattern)
+                    for code, phrases in (entry.get("actor_lexicon") or {}).items()
+                    if (pattern := _compile(phrases or ())) is not None
+                ),
             )
         )
     return Taxonomy(themes=tuple(themes), conflict_events=_upper_set(raw.get("conflict_events")))
@@ -166,6 +172,9 @@ def assign_themes(event: Mapping[str, Any], sentence: str, *, tax: Taxonomy | No
             or (is_conflict and contexts & theme.conflict_contexts)
             or codes & theme.actors
             or (theme.pattern is not None and theme.pattern.search(sentence))
+            or any(
+                code not in codes and pattern.search(sentence) for code, pattern in theme.actor_patterns
+            )
         ):
             found.append(theme.id)
     return found

@@ -220,16 +220,16 @@ def bootstrap_band(
     n_star = draws.sum(axis=1)
     sums = draws @ values
     if prior is not None and PRIOR_EVENTS > 0:
-        # Pseudo-events: a Poisson(PRIOR_EVENTS) number per resample, each valued by a draw
-        # from the series-wide distribution.
+        # Pseudo-events: a Poisson(PRIOR_EVENTS) number m per resample, valued as m draws
+        # from the series-wide distribution — their sum taken as normal with the
+        # distribution's mean and variance (m·μ, m·σ²), which is all a weak prior needs.
         prior_values, prior_counts = prior
+        weights = prior_counts / prior_counts.sum()
+        mean = float(weights @ prior_values)
+        sd = math.sqrt(max(float(weights @ (prior_values - mean) ** 2), 0.0))
         extra = rng.poisson(PRIOR_EVENTS, size=samples)
-        width = int(extra.max())
-        if width:
-            picks = rng.choice(prior_values, size=(samples, width), p=prior_counts / prior_counts.sum())
-            picks[np.arange(width)[None, :] >= extra[:, None]] = 0.0
-            sums = sums + picks.sum(axis=1)
-            n_star = n_star + extra
+        sums = sums + extra * mean + np.sqrt(extra) * sd * rng.standard_normal(samples)
+        n_star = n_star + extra
     denominators = n_star if stories is None else np.maximum(n_star, stories)
     valid = denominators > 0
     if not valid.any():

@@ -22,16 +22,22 @@ ANNOUNCED_MODALITIES = ("future", "hypothetical", "conditional")
 #: Pass as ``theme`` to select events whatever their themes.
 ANY_THEME = "*"
 
-#: Grains the database groups by; coarser periods (week, quarter, year) are built from these.
-GRAINS = ("day", "month")
+#: Grains the database groups by; quarters and years are built from months.
+GRAINS = ("day", "week", "month")
 
 
 def _grain_key(conn: Connection, column: Any, grain: str) -> Any:
-    """An SQL expression giving 'YYYY-MM-DD' (day) or 'YYYY-MM' (month) for a date column."""
+    """An SQL expression giving 'YYYY-MM-DD' (day; the Monday of the ISO week for week)
+    or 'YYYY-MM' (month) for a date or timestamp column."""
     if grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}")
     if conn.dialect.name == "postgresql":
+        if grain == "week":
+            return sa.func.to_char(sa.func.date_trunc("week", column), "YYYY-MM-DD")
         return sa.func.to_char(column, "YYYY-MM-DD" if grain == "day" else "YYYY-MM")
+    if grain == "week":
+        # SQLite: six days back, then forward to a Monday = the Monday starting the week.
+        return sa.func.date(column, sa.literal_column("'-6 days'"), sa.literal_column("'weekday 1'"))
     # SQLite (and others storing ISO text): the leading characters are the key. Literal
     # arguments, not bound parameters, so the expression matches ix_events_dyad_month.
     length = 10 if grain == "day" else 7
