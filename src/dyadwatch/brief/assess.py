@@ -83,19 +83,19 @@ def from_relations(store: Any, a: str, b: str, *, freq: str, since: date | None,
 
 
 def _index_points(series: dict[str, Any]) -> list[dict[str, Any]]:
-    """(period, index, label) from a relations series, whatever its index field is called."""
+    """(period, value, label) of the metric the relations trend follows (tone or index)."""
+    from dyadwatch.relations.series import METRICS
+
+    metric = (series.get("trend") or {}).get("metric", "tone")
+    field = METRICS.get(metric, metric)
     points = []
     for p in series.get("periods") or []:
-        value = None
-        for key in ("index", "net_cooperation", "goldstein_mean", "value", "score"):
-            if key in p:
-                # A period without events has index None: keep the gap, do not fall through.
-                value = float(p[key]) if isinstance(p[key], int | float) else None
-                break
-        label = p.get("trend") or p.get("label")
-        points.append({"period": str(p.get("period") or p.get("start") or p.get("key")),
-                       "index": value, "events": p.get("events") or p.get("count"),
-                       "label": label if isinstance(label, str) else None})
+        # A period without events has no value: keep the gap.
+        value = p.get(field)
+        points.append({"period": str(p["period"]),
+                       "index": float(value) if isinstance(value, int | float) else None,
+                       "events": p.get("events"),
+                       "label": p.get("label")})
     return points
 
 
@@ -106,7 +106,10 @@ def _change_point(raw: Any) -> dict[str, Any]:
     period = raw.get("period") or raw.get("date")
     change = raw.get("change")
     text = f"{raw.get('direction') or 'shift'} from {period}"
-    if isinstance(change, int | float):
+    before, after = raw.get("level_before"), raw.get("level_after")
+    if isinstance(before, int | float) and isinstance(after, int | float):
+        text += f" ({before:+.2f} → {after:+.2f})"
+    elif isinstance(change, int | float):
         text += f" ({change:+.2f})"
     return {"period": period, "date": raw.get("date"), "change": change,
             "direction": raw.get("direction"), "text": text,
@@ -144,9 +147,10 @@ def assess(
     if relations_series is not None:
         points = _index_points(relations_series)
         change_points = [_change_point(c) for c in relations_series.get("change_points") or []]
-        index_info = relations_series.get("index")
-        definition = index_info.get("definition") if isinstance(index_info, dict) else None
-        index_name = "relations index"
+        trend = relations_series.get("trend") or {}
+        definition = trend.get("metric_definition")
+        index_name = {"tone": "tone (mean Goldstein value per event)",
+                      "index": "relations index (Goldstein per story)"}.get(trend.get("metric"), "relations index")
         latest = (relations_series.get("trend") or {}).get("latest") or {}
         latest_label = latest.get("label") if isinstance(latest, dict) else None
         source = "relations"
