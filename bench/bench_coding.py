@@ -103,14 +103,21 @@ def _tree(pid: int) -> list[str]:
 class PeakMemory(threading.Thread):
     """Samples the summed memory of this process tree until stopped."""
 
-    def __init__(self, every: float = 0.25) -> None:
+    def __init__(self, every: float = 0.25, report_every: float = 120.0) -> None:
         super().__init__(daemon=True)
         self.every = every
+        self.report_every = report_every
         self.peak_rss = self.peak_pss = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        last_report = time.monotonic()
         while not self._stop_event.is_set():
+            if time.monotonic() - last_report > self.report_every:
+                # Long runs: the peak so far, in case the run is cut short.
+                last_report = time.monotonic()
+                print(json.dumps({"peak_pss_mb_so_far": round(self.peak_pss / 2**20),
+                                  "at": time.strftime("%H:%M:%S")}), file=sys.stderr, flush=True)  # fmt: skip
             rss = pss = 0
             for pid in _tree(os.getpid()):
                 r, p = _status(pid)

@@ -21,6 +21,7 @@ Usage: .venv/bin/python scripts/derive_countries.py
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -44,6 +45,11 @@ NOT_PLACES = {"Male", "Phoenix", "Buffalo", "Jersey", "Reading", "Mobile", "Nice
               "Split", "Independence", "Liberty", "Hope", "Union", "Concord", "Soviet"}
 #: Codes in countries.csv that are organisations or breakaway regions, not states.
 NOT_STATES = {"EUR", "UNO"}
+#: Words that make a name a body of water, never a place standing for a state.
+WATER_WORDS = re.compile(r"\b(sea|ocean|gulf|strait|straits|channel|bay|lake|river|canal|lagoon)\b", re.I)
+#: Phoenix sectors a place block may carry and still be the state itself ("IRQOCC":
+#: Iraq under occupation, 2003-06).
+PLACE_SECTORS = {"OCC"}
 
 
 def _clean(name: str) -> str:
@@ -98,18 +104,18 @@ def derive_countries() -> list[dict]:
     actors, problems = read_actors(SHARED / "petrarch" / "Phoenix.Countries.actors.txt")
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
+    waters = {str(w).lower() for w in yaml.safe_load((OUT / "waters.yaml").read_text()) or []}
     for actor in actors:
-        codes = actor.codes
-        if len(codes) != 1 or codes[0].sector or codes[0].start or codes[0].end:
-            continue
-        code = OLD_CODES.get(codes[0].code, codes[0].code)
-        if code not in records:
+        code = _place_block(actor, set(records))
+        if code is None:
             continue
         record = records[code]
-        known = {v.lower() for k in ("aliases", "demonyms", "capitals") for v in record[k]}
+        known = {v.lower() for k in ("aliases", "demonyms", "capitals", "places") for v in record[k]}
         known.add(record["name"].lower())
         for phrase in [actor.name, *actor.synonyms]:
             readable = readable_name(_clean(phrase))
+            if readable.lower() in waters or WATER_WORDS.search(readable):
+                continue  # "Red Sea", "Gulf of Oman": where ships sail, not the state
             if readable.lower() not in known and len(readable) > 2 and readable not in NOT_PLACES:
                 record["places"].append(readable)
                 known.add(readable.lower())
@@ -125,6 +131,28 @@ def derive_countries() -> list[dict]:
     return sorted(records.values(), key=lambda r: r["code"])
 
 
+def _place_block(actor, states: set[str]) -> str | None:
+    """The state a Phoenix.Countries block names, when the block is that state or a place
+    in it: one undated code ("MOSUL_ [IRQ]"), or one state under dated sovereignty
+    ("SAMARRA" in the IRAQ_ block: [IRQ <20030320] [IRQOCC ...] [IRQ >20060520]).
+    People (CountryInfo blocks, dated offices) and sectors (GOV, MIL, ...) are not places."""
+    codes = actor.codes
+    if not codes or "CountryInfo" in (actor.comment or "") or "rulers" in (actor.comment or ""):
+        return None
+    if len(codes) == 1 and not (codes[0].sector or codes[0].start or codes[0].end):
+        code = OLD_CODES.get(codes[0].code, codes[0].code)
+        return code if code in states else None
+    # Only places of a state that exists today and still holds them: blocks of former
+    # states (Czechoslovakia, the GDR, Serbia and Montenegro) stay actors in their own right.
+    found = {c.code for c in codes}
+    if len(found) != 1 or any(set(c.sectors) - PLACE_SECTORS for c in codes):
+        return None
+    code = found.pop()
+    if not any(c.end is None for c in codes):
+        return None
+    return code if code in states else None
+
+
 def derive_phoenix_actors(country_codes: set[str], country_names: dict[str, str]) -> list[list[str]]:
     rows = []
     for name in ("Countries", "International", "MilNonState"):
@@ -136,9 +164,9 @@ def derive_phoenix_actors(country_codes: set[str], country_names: dict[str, str]
             codes = [c for c in actor.codes if c.code or c.sector]
             if not codes:
                 continue
-            if name == "Countries" and len(codes) == 1 and not (codes[0].sector or codes[0].start
-                                                                 or codes[0].end):
-                continue  # country blocks went to countries.yaml
+            undated = len(codes) == 1 and not (codes[0].sector or codes[0].start or codes[0].end)
+            if name == "Countries" and (undated or _place_block(actor, country_codes) is not None):
+                continue  # country and place blocks went to countries.yaml
             dated = any(c.start or c.end for c in codes)
             person = dated or "CountryInfo" in (actor.comment or "") or "rulers" in (actor.comment or "")
             roles = []

@@ -285,12 +285,13 @@ def test_worker_processes_give_the_same_result(tmp_path, store, coder):
     pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
     other = Store(str(tmp_path / "pool.db"))
     store_documents(other, CORPUS)
-    old_chunk = pipeline.CHUNK_DOCS
-    pipeline.CHUNK_DOCS = 2  # several chunks, so two workers really share the work
+    old = pipeline.CHUNK_DOCS, pipeline.RECYCLE_CHUNKS
+    # Several chunks, so two workers really share the work, and fresh workers after two.
+    pipeline.CHUNK_DOCS, pipeline.RECYCLE_CHUNKS = 2, 2
     try:
         summary = pipeline.code_pending(other, coder=copy.copy(coder), workers=2, quiet=True)
     finally:
-        pipeline.CHUNK_DOCS = old_chunk
+        pipeline.CHUNK_DOCS, pipeline.RECYCLE_CHUNKS = old
     assert summary.workers == 2 and summary.documents == 5
     with store.connect() as a, other.connect() as b:
         assert event_store.query_events(a, include_negated=True) == event_store.query_events(

@@ -174,6 +174,12 @@ def sector_words(path: Path) -> tuple[list[Entry], set[str]]:
     return entries, {normalise(w) for w in data.get("former", [])}
 
 
+def waters(path: Path) -> list[Entry]:
+    """Bodies of water: places with no actor (see ``data/waters.yaml``)."""
+    names = [str(n) for n in _load_yaml(path) or [] if n]
+    return [Entry(name=names[0], kind="water", how="place", weight=1.0, aliases=names)] if names else []
+
+
 def phoenix_actors(path: Path, skip_keys: set[str], skip_people: set[str] = frozenset()
                    ) -> list[Entry]:
     """The derived Phoenix actors; names already known from hand-written data are skipped,

@@ -27,12 +27,19 @@ from dyadwatch.actors.petrarch import DictionaryProblem
 
 #: Entry kinds whose names are proper nouns: they match only when capitalised in text.
 PROPER_KINDS = frozenset({"state", "territory", "region", "org", "ngo", "person", "group",
-                          "institution"})
+                          "institution", "water"})
 #: Kinds that place an actor (give it a code) without being a person.
 PLACE_KINDS = frozenset({"state", "territory", "region", "org", "ngo", "group", "institution"})
 #: How-values of entries that name an actor's country or organisation.
 _PLACE_HOWS = frozenset({"name", "demonym", "capital", "metonym", "org", "institution"})
 _SIMPLE_WORDS = re.compile(r"^[A-Za-z]+( [A-Za-z]+)*$")
+#: Capitalised words after a place name that make it a body of water ("Indian Ocean",
+#: "Korea Strait", "Jordan River"), and before "of" ("Gulf of Oman", "Sea of Azov").
+WATER_AFTER = frozenset({"Sea", "Ocean", "Gulf", "Strait", "Straits", "Channel", "Bay", "Lake",
+                         "River", "Lagoon", "Canal", "Sound"})
+WATER_BEFORE_OF = frozenset({"Sea", "Gulf", "Strait", "Straits", "Bay", "Lake", "Bight"})
+#: What a body of water found by that pattern stands for: a place, no actor.
+WATER = Entry(name="body of water", kind="water", how="place", weight=1.0)
 
 
 def _exact_case(alias: str) -> bool:
@@ -211,10 +218,34 @@ class Registry:
                 chosen.append(hit)
                 for i in range(hit.start, hit.end):
                     taken[i] = True
+        chosen = [self._as_water(doc, hit, taken) for hit in chosen]
         chosen += self._inside_hyphenated_tokens(doc, taken)
         chosen = self._drop_name_fragments(doc, sorted(chosen, key=lambda h: (h.start, h.start_char or 0)),
                                            taken)
         return self._add_spelling_variants(doc, chosen) if spelling else chosen
+
+    @staticmethod
+    def _as_water(doc: Doc, hit: PhraseHit, taken: list[bool]) -> PhraseHit:
+        """A country or town inside the name of a sea is no actor: "Gulf of Oman", "South
+        China Sea", "Indian Ocean". Listed waters (data/waters.yaml) win over the other
+        meanings of the same words ("Red Sea" is also a Sudanese state)."""
+        water = [a for a in hit.aliases if a.entry.kind == "water"]
+        if water:
+            return PhraseHit(hit.start, hit.end, hit.key, water, hit.start_char, hit.end_char)
+        if not all(a.entry.how in ("name", "demonym", "capital", "place") for a in hit.aliases):
+            return hit
+        start, end = hit.start, hit.end
+        if end < len(doc) and doc[end].text in WATER_AFTER and not taken[end]:
+            end += 1
+        elif start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].text in WATER_BEFORE_OF:
+            start -= 2
+        elif start >= 1 and doc[start - 1].text == "Lake":
+            start -= 1
+        else:
+            return hit
+        for i in range(start, end):
+            taken[i] = True
+        return PhraseHit(start, end, "body of water", [Alias(WATER, doc[start:end].text, False, True)])
 
     def _inside_hyphenated_tokens(self, doc: Doc, taken: list[bool]) -> list[PhraseHit]:
         """Actors inside tokens the tokenizer keeps whole: "U.S.-Russia", "U.S.-made"."""
@@ -333,6 +364,9 @@ class Registry:
             if aliases:
                 if all(a.entry.kind == "none" for a in aliases):
                     return []
+                if any(a.entry.kind == "water" for a in aliases):
+                    # "Red Sea" is the sea before it is the Sudanese state of that name.
+                    aliases = [a for a in aliases if a.entry.kind == "water"]
                 matches = [self.match_for(a.entry, when, score=a.entry.weight) for a in aliases
                            if a.entry.kind != "none"]
                 found = _dedupe(sorted(matches, key=lambda m: -m.score))
@@ -340,7 +374,7 @@ class Registry:
         if not found and key:
             doc = _tokenizer()(name.strip())
             found = compose_phrase(self, doc, when) or self._by_surname(doc, when)
-        if found and found[0].how == "place" and found[0].sector is None:
+        if found and found[0].how == "place" and found[0].sector is None and found[0].code:
             # A town named as an actor ("Mariupol was shelled") stands for its people.
             found[0] = replace(found[0], sector="CVL", sectors=("CVL",))
         return found
@@ -450,6 +484,7 @@ def _package_entries(problems: list[DictionaryProblem]) -> tuple[list[Entry], se
         entries += loaders.people(people_path, problems)
     titles, former = loaders.sector_words(loaders.data_path("sectors.yaml"))
     entries += titles
+    entries += loaders.waters(loaders.data_path("waters.yaml"))
     known = {normalise(a) for e in entries for a in e.aliases}
     people = {name_skeleton(a) for e in entries if e.kind == "person" for a in e.aliases} - {""}
     entries += loaders.phoenix_actors(loaders.data_path("phoenix_actors.tsv"), known, people)

@@ -86,7 +86,7 @@ class _Group:
 def _category(entry: Entry) -> str:
     if entry.kind == "dyad":
         return "dyad"
-    if entry.kind == "none":
+    if entry.kind in ("none", "water"):
         return "blocked"
     if entry.kind == "person":
         return "person"
@@ -190,6 +190,7 @@ def compose(registry: Registry, group: _Group, when: date | None, *, former: boo
             # "President X" in the text outranks a dictionary that thinks X left office.
             match = _replace(match, sector=title.sector, sectors=title.sectors,
                              role=_title_text(title), office=title.office)
+        match = _affiliation_in_text(registry, group, match, title, when, former=former)
     elif group.place is not None:
         base = registry.match_for(group.place, when, score=group.place.weight)
         match = base
@@ -229,26 +230,87 @@ def compose(registry: Registry, group: _Group, when: date | None, *, former: boo
     return match
 
 
+def _affiliation_in_text(registry: Registry, group: _Group, match: ActorMatch, title: Entry | None,
+                         when: date | None, *, former: bool) -> ActorMatch:
+    """"Dutch Foreign Minister Hans van den Broek", "U.N. mediator Diego Cordovez": a country or
+    organisation written before the title and the name says whom the person acts for, even
+    when the dictionary knows the person from another post (a later EU commissioner, his
+    home country)."""
+    place, sector = group.place, group.sector
+    if place is None or sector is None or former:
+        return match
+    if place.how not in ("name", "demonym", "capital", "org", "metonym"):
+        return match
+    place_at = next((h.start for h in group.hits if place in h.entries), None)
+    person_at = next((h.start for h in group.hits if group.person in h.entries), None)
+    if place_at is None or person_at is None or place_at > person_at:
+        return match
+    stated = registry.match_for(place, when)
+    if not stated.code or stated.code == match.code:
+        return match
+    sector_entry = title or sector
+    return _replace(match, code=stated.code, name=stated.name, kind=stated.kind,
+                    family=stated.family, sector=sector_entry.sector, sectors=sector_entry.sectors,
+                    role=_title_text(title), office=title.office if title else None, how="title")
+
+
 def _title_first(group: _Group, title: Entry) -> bool:
     title_at = next((h.start for h in group.hits if title in h.entries), None)
     place_at = next((h.start for h in group.hits if group.place in h.entries), None)
     return title_at is not None and place_at is not None and title_at < place_at
 
 
+#: Nouns that name a kind of place: "near the town of Samarra" is still only where.
+_PLACE_NOUNS = frozenset({"town", "city", "village", "province", "region", "district", "area",
+                          "port", "county", "border", "outskirts", "suburb", "suburbs"})
+
+
+#: Prepositions that make a *named kind of place* a location ("on the Thai border", "from
+#: the Bosnian town of Gorazde") but not a bare country ("sanctions on Russia").
+_PLACE_NOUN_LOCATIVE = _LOCATIVE | {"on", "along", "from", "to", "into", "toward", "towards"}
+
+
 def _is_location(doc: Doc, group: _Group) -> bool:
     """A bare place after "in"/"at"... is where something happens, not an actor."""
-    if group.person is not None or group.sector is not None or group.place is None:
+    if group.person is not None or group.place is None:
         return False
-    if group.place.how not in ("name", "capital", "place"):
+    place_noun = any(t.lower_ in _PLACE_NOUNS for t in doc[group.start:group.end]) or (
+        group.end < len(doc) and doc[group.end].lower_ in _PLACE_NOUNS)
+    if group.sector is not None and not (group.sector.kind == "sector" and place_noun):
         return False
-    words_before = [t for t in doc[max(0, group.start - 4):group.start] if not t.is_space][-2:]
-    if words_before and words_before[-1].lower_ == "the":
-        words_before = words_before[:-1]
-    return bool(words_before) and words_before[-1].lower_ in _LOCATIVE
+    if group.place.how not in ("name", "capital", "place") and not (
+            group.place.how == "demonym" and place_noun):
+        return False
+    # Walk back over articles and adjectives: "in the besieged Bosnian town of ...".
+    i = group.start - 1
+    while i >= 0 and (doc[i].is_space or doc[i].lower_ in ("the", "a", "an")
+                      or ((doc[i].pos_ in ("ADJ", "NUM") or doc[i].tag_ == "VBN")
+                          and group.start - i <= 3)):
+        i -= 1
+    if i < 0:
+        return False
+    return doc[i].lower_ in (_PLACE_NOUN_LOCATIVE if place_noun else _LOCATIVE)
 
 
-#: "Kremlin-backed separatists", "Kurdish-led forces": the place modifies another actor.
-_BACKING_WORDS = frozenset({"backed", "led", "supported", "allied", "aligned", "installed",
+#: Nouns after a demonym that make it name a language or a culture, not a people acting:
+#: "the use of the Russian language", "Russian-language media".
+_NOT_A_PEOPLE = frozenset({"language", "languages", "dialect", "alphabet", "literature",
+                           "cuisine", "speakers", "speaking", "studies"})
+
+
+def _names_a_language(doc: Doc, group: _Group) -> bool:
+    if group.place is None or group.place.how != "demonym" or group.sector is not None \
+            or group.person is not None:
+        return False
+    j = group.end
+    if j < len(doc) and doc[j].text == "-":
+        j += 1
+    return j < len(doc) and doc[j].lower_ in _NOT_A_PEOPLE
+
+
+#: "Kremlin-backed separatists": the place modifies another actor. ("U.S.-led coalition",
+#: "Vietnamese-led forces" are that country's own operation, coded as it, so "led" is absent.)
+_BACKING_WORDS = frozenset({"backed", "supported", "allied", "aligned", "installed",
                             "appointed", "controlled", "sponsored", "funded", "armed", "based",
                             "brokered", "owned", "run", "held", "occupied"})
 
@@ -358,7 +420,7 @@ class Resolver:
                                      end=end_char, how="context")
                     mentions.append(Mention(group.start, group.end, start_char, end_char, text, actor))
                 continue
-            if _is_modifier(doc, group):
+            if _is_modifier(doc, group) or _names_a_language(doc, group):
                 continue
             match = compose(self.registry, group, when, former=_is_former(self.registry, doc, group),
                             context_codes=context_codes)

@@ -44,12 +44,16 @@ def _actor(ref) -> str:
 @click.option("--verbs", "verbs_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="PETRARCH verb dictionary (replaces the package verb lexicon).")
+@click.option("--conventions", type=click.Choice(["plover", "petrarch"]), default="plover",
+              show_default=True,
+              help="Coding conventions: PLOVER 2024, or PETRARCH's (stated acts coded as the "
+                   "act, places of meetings as targets, one code per verb phrase...).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]),
               default="table", show_default=True)
 @db_option
 def code_text(sentence: str, when: date | None, actor_files: tuple[Path, ...],
               lexicon_files: tuple[Path, ...], verbs_files: tuple[Path, ...],
-              output_format: str) -> None:
+              conventions: str, output_format: str) -> None:
     """Code SENTENCE into events and show the trigger, rule, actors, modality and date."""
     from dyadwatch.events import Coder
 
@@ -58,7 +62,8 @@ def code_text(sentence: str, when: date | None, actor_files: tuple[Path, ...],
         from dyadwatch.actors import get_registry
 
         registry = get_registry(extra_files=tuple(str(p) for p in actor_files))
-    coder = Coder(registry=registry, lexicon_files=lexicon_files, verbs_files=verbs_files)
+    coder = Coder(registry=registry, lexicon_files=lexicon_files, verbs_files=verbs_files,
+                  conventions=conventions)
     for problem in coder.problems:
         warn(problem)
     events = coder.code_text(sentence, when or date.today())

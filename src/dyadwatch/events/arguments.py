@@ -308,9 +308,15 @@ class ArgumentFinder:
                         return self.np_actors(g, "agent", places=True)
             if child.dep_ == "nsubjpass":
                 passive = True
-        for child in verb.children:
-            if child.dep_ in {"nsubj", "csubj"}:
-                return self.np_actors(child, "subject", places=True)
+        subject_children = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
+        for child in subject_children:
+            # Two subjects from a mis-parse ("Old foes Gondor and Osgiliath have renewed"):
+            # the one that names actors.
+            found = self.np_actors(child, "subject", places=True)
+            if found:
+                return found
+        if subject_children:
+            return []
         if passive:
             return []
         head = verb.head
@@ -321,6 +327,13 @@ class ArgumentFinder:
             objects = [c for c in governor.children if c.dep_ in _OBJECT_CONTROL_DEPS]
             if objects and governor.lemma_.lower() not in {"promise", "pledge", "offer", "vow"}:
                 found = self.np_actors(objects[0], "controller")
+                if found:
+                    return found
+            passive_subject = [c for c in governor.children if c.dep_ == "nsubjpass"]
+            if verb.dep_ == "xcomp" and passive_subject:
+                # Raising/control by a passive: "Obama is scheduled to attend", "Iran was
+                # asked to allow": the passive subject does the complement's act.
+                found = self.np_actors(passive_subject[0], "subject", places=True)
                 if found:
                     return found
             return self.subjects(governor, depth + 1)
@@ -347,6 +360,8 @@ class ArgumentFinder:
             if head.dep_ in {"dobj", "attr"}:
                 return self.subjects(head.head, depth + 1)
             return []
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            return []  # "soldiers killed in Ukraine": the noun is the patient, not the doer
         if verb.dep_ in {"relcl", "acl"} and head.pos_ in {"NOUN", "PROPN", "PRON"}:
             return self.np_actors(head, "relhead")
         if verb.dep_ == "acomp" or head.pos_ == "AUX":
@@ -401,6 +416,9 @@ class ArgumentFinder:
                 continue
             if child.dep_ in {"dobj", "dative", "nsubjpass", "oprd"} and entry.object_is_target:
                 out += self.np_targets(child, child.dep_, source_keys, places=place)
+        if tok.dep_ == "acl" and tok.tag_ == "VBN" and entry.object_is_target:
+            # "Russian diplomats expelled by Poland": the modified noun is the object.
+            out += self.np_targets(tok.head, "patient", source_keys, places=place)
         out += self.prep_targets(tok, entry, source_keys, skip=skip)
         # "crossed into", "pulled out of": the particle's own preposition sits on the verb.
         return _unique(out)

@@ -31,12 +31,13 @@ from spacy.tokens import Doc, Span, Token
 
 from dyadwatch.events import confidence as conf
 from dyadwatch.events.arguments import PRONOUNS, Arg, ArgumentFinder
+from dyadwatch.events.conventions import DEFAULT_CONVENTIONS, Conventions, build_conventions
 from dyadwatch.events.dates import event_date
-from dyadwatch.events.lexicon import BasePattern, Entry, Lexicon, load_lexicon
+from dyadwatch.events.lexicon import BasePattern, Entry, Lexicon, cameo_entry, load_lexicon
 from dyadwatch.events.modality import Modality, conditional_inside, modality_of
 from dyadwatch.model import ActorRef, Event, Evidence
 
-CODER_LOGIC_VERSION = "1"
+CODER_LOGIC_VERSION = "2"
 MAX_EVENTS_PER_TRIGGER = 16
 MAX_SENTENCE_TOKENS = 150  # longer "sentences" are lists or boilerplate; skip them
 _COMPLEMENT_DEPS = {"xcomp", "ccomp"}
@@ -72,21 +73,42 @@ class Coder:
 
     ``registry``: a ``dyadwatch.actors`` Registry (default: the package registry);
     ``lexicon_files``: extra trigger lexicons (triggers.yaml format);
-    ``verbs_files``: PETRARCH verb dictionaries, which replace the package verb lexicon.
+    ``verbs_files``: PETRARCH verb dictionaries, which replace the package verb lexicon;
+    ``conventions``: "plover" (default) or "petrarch" - how conventions that differ between
+    the two are coded (the ``conventions`` section of triggers.yaml; see
+    :mod:`dyadwatch.events.conventions`).  An unknown name raises ``ValueError``.
     """
 
     def __init__(self, registry: Any = None, lexicon_files: Sequence[str | Path] = (),
-                 verbs_files: Sequence[str | Path] = ()) -> None:
-        self.lexicon: Lexicon = load_lexicon(lexicon_files, verbs_files)
-        self.problems: list[str] = list(self.lexicon.problems)
+                 verbs_files: Sequence[str | Path] = (),
+                 conventions: str = DEFAULT_CONVENTIONS) -> None:
+        self._base_lexicon: Lexicon = load_lexicon(lexicon_files, verbs_files)
+        self.lexicon: Lexicon = self._base_lexicon
+        self.problems: list[str] = list(self._base_lexicon.problems)
         self._registry = registry
         self._resolver: Any = None
         self._nlp: Any = None
-        digest = hashlib.sha256(
-            (CODER_LOGIC_VERSION + self.lexicon.fingerprint + _source_fingerprint()).encode())
-        self.version: str = f"coder-{CODER_LOGIC_VERSION}-{digest.hexdigest()[:10]}"
+        self.conventions: Conventions = Conventions()
+        self.version: str = ""
+        self.set_conventions(conventions)
         self._cheap_words = self._build_cheap_words()
         self._active_verbs: set[int] = set()
+        self._statement_heads: set[int] = set()
+
+    def set_conventions(self, name: str) -> None:
+        """Switch coding conventions ("plover" | "petrarch"); the version changes with them."""
+        conventions, problems = build_conventions(name, self._base_lexicon.conventions)
+        self.problems.extend(p for p in problems if p not in self.problems)
+        self.conventions = conventions
+        lex = self._base_lexicon
+        if conventions.place_target_events:
+            lex = replace(lex, place_target_events=(
+                lex.place_target_events | set(conventions.place_target_events)))
+        self.lexicon = lex
+        digest = hashlib.sha256((CODER_LOGIC_VERSION + self._base_lexicon.fingerprint
+                                 + _source_fingerprint()).encode())
+        suffix = "" if conventions.name == DEFAULT_CONVENTIONS else f"-{conventions.name}"
+        self.version = f"coder-{CODER_LOGIC_VERSION}-{digest.hexdigest()[:10]}{suffix}"
 
     # -- collaborators ---------------------------------------------------------------------
     @property
@@ -287,7 +309,8 @@ class Coder:
                 is_verb = True  # "troops were on alert"
             if not is_verb or tok.dep_ in {"prep", "amod", "compound"}:
                 continue  # "according to", "the planned loan"
-            lemma = tok.lemma_.lower()
+            # The small model mis-lemmatises some forms ("staged" -> "stag").
+            lemma = lex.irregular_forms.get(tok.lower_, tok.lemma_.lower())
             verb_found = self._verb_entry(tok)
             # Light verb + event noun: "held talks", "imposed sanctions", "launched 10 days
             # of war games".  Verb entries keyed on this object ("strike a deal") win.
@@ -443,6 +466,8 @@ class Coder:
         day, precision = event_date(sent.text, when)
         out: list[Event] = []
         covered: set[int] = set()
+        self._statement_heads: set[int] = set()
+        produced: dict[int, list[Event]] = {}
         # Verbal candidates first, so a noun used as a light verb's object is not re-coded.
         order = sorted(candidates, key=lambda c: (c.kind == "noun", c.token.i))
         for cand in order:
@@ -456,7 +481,19 @@ class Coder:
                 covered.add(cand.token.i)
                 if cand.noun is not None:
                     covered.add(cand.noun.i)
+                produced.setdefault(cand.token.i, []).extend(events)
             out.extend(events)
+        if not self.conventions.subordinate_events:
+            # PETRARCH codes the main verb phrase: "met X to discuss Y", "jailed X for helping
+            # Y" are one event each.
+            dropped = {id(e) for i, evs in produced.items()
+                       if _nonfinite_under(doc[i], set(produced) - {i}) for e in evs}
+            out = [e for e in out if id(e) not in dropped]
+        if self._statement_heads:
+            # A statement verb transformed with its content codes nothing of its own.
+            heads = {doc[i].idx for i in self._statement_heads}
+            out = [e for e in out if e.evidence.trigger_start not in heads
+                   or "statement<" in (e.pattern or "")]
         return _dedupe(out)
 
     def _sources(self, cand: Candidate, finder: ArgumentFinder) -> list[Arg]:
@@ -575,8 +612,18 @@ class Coder:
                     finder: ArgumentFinder, day: date | None, precision: str,
                     context_codes: tuple[str, ...], reported_by: ActorRef | None) -> list[Event]:
         lex = self.lexicon
+        conv = self.conventions
+        if cand.kind == "noun" and not conv.noun_events:
+            return []
         sources = self._sources(cand, finder)
         unattributed = False
+        if not sources and conv.passive_subject_source and cand.kind != "noun" and \
+                cand.entry.event not in lex.unattributed_events and \
+                not any(c.dep_ == "agent" for c in cand.token.children):
+            # PETRARCH: "X was criticized over its dispute with Y" is X-Y.
+            for child in cand.token.children:
+                if child.dep_ == "nsubjpass":
+                    sources = finder.np_actors(child, "subject", places=True)
         if not sources and cand.entry.event in self.lexicon.unattributed_events:
             sources = _place_of_event(cand.token, finder)
             unattributed = bool(sources)
@@ -599,6 +646,12 @@ class Coder:
             targets = _domestic_target(cand, sources, self.lexicon, finder, passive=True)
             if not targets:
                 return []
+        if not targets and conv.first_actor_target:
+            targets = _first_actor_after(cand.token, finder, source_keys)
+        elif conv.first_actor_target and len(targets) > 1:
+            # PETRARCH codes one target phrase, the first after the verb.
+            first = min(targets, key=lambda t: t.mention.start)  # type: ignore[attr-defined]
+            targets = [t for t in targets if _phrase(t.via) == _phrase(first.via)]
         if cand.entry.target_required and not targets and not (
                 len(sources) >= 2 and _coordinated(sources, doc)):
             return []
@@ -630,7 +683,7 @@ class Coder:
             entry = replace(entry.civilian, weight=entry.weight)
             pattern += " civilian"
         joint = cand.noun if cand.noun is not None else cand.token
-        if entry.solo is not None and not targets and not (
+        if entry.solo is not None and not [t for t in targets if t.via != "after-verb"] and not (
                 len(sources) >= 2 and _coordinated(sources, doc)) and not any(
                 c.lower_ in self.lexicon.joint_words for c in joint.children):
             entry = replace(entry.solo, weight=entry.weight)
@@ -640,7 +693,17 @@ class Coder:
                        if t.via.split(":")[-1] in self.lexicon.place_preps]
         event = entry.event
         secondary: tuple[str, str] | None = None  # (event, modality) of the stated event
-        if cand.intent:
+        wished = conv.future_as_act and _wished(anchor, conv)
+        if cand.intent and conv.future_as_act and cand.content is not None and \
+                cand.content.entry.event and \
+                cand.token.lemma_.lower() not in conv.intent_verbs:
+            # PETRARCH: "pledged to expel" is the expulsion, stated.
+            entry = replace(cand.content.entry, weight=entry.weight)
+            event = entry.event
+            pattern += f" act<{cand.content.key}>"
+            if modality == "asserted":
+                modality = "future"
+        elif cand.intent:
             content_event = cand.content.entry.event if cand.content else ""
             quad = _quad(content_event)
             if content_event and quad in (3, 4) and content_event not in {"REQUEST", "ACCUSE"}:
@@ -650,10 +713,12 @@ class Coder:
             pattern += f" intent<{content_event or '-'}>"
             if modality == "asserted":
                 modality = "future"
-        elif cand.kind in {"verb", "light", "base"} and modality in {
-                "future", "hypothetical", "conditional"} and (
+        elif cand.kind in {"verb", "light", "base"} and (modality in {
+                "future", "hypothetical", "conditional"} or wished) and (
                 cand.governed_by is None or cand.governed_by.suppressed) \
-                and not lex.cameo_mode:
+                and not lex.cameo_mode and (not conv.future_as_act or wished or negated):
+            # PETRARCH conventions code the stated act itself, except a wish ("wants to
+            # attack" = threaten) and a refusal ("would not provide support" = reject).
             decision = (reporter is not None and reporter.lemma_.lower() in lex.decision_verbs
                         and any(a.lower_ == "would" for a in anchor.children if a.dep_ == "aux"))
             quad = _quad(event)
@@ -678,7 +743,8 @@ class Coder:
             # third-party report.
             if said and said[0].key not in source_keys:
                 reporter_ref = _ref(said[0])
-        if len(sources) >= 2 and _coordinated(sources, doc) and targets and all(
+        if not conv.place_over_partners and len(sources) >= 2 and \
+                _coordinated(sources, doc) and targets and all(
                 t.via.split(":")[-1] in self.lexicon.place_preps for t in targets):
             # "The United States and Russia exchanged prisoners at Abu Dhabi airport": the
             # place is where, the two doers are each other's targets.
@@ -725,6 +791,13 @@ class Coder:
             pattern += " unattributed"
         out: list[Event] = []
         also = [a for a in entry.also if a != event] if not negated else []
+        if not conv.implied_events:
+            also, secondary = [], None
+        statement = self._statement(cand, event, pairs, finder, negated)
+        if statement is not None:
+            entry, event, pairs, pattern_extra = statement
+            pattern += pattern_extra
+            reporter_ref = None
         for s, t in pairs:
             for extra in also:
                 # "signed a pact": SUPPORT (signing) that is also an AGREE (commitment).
@@ -741,6 +814,44 @@ class Coder:
                                             f"{cand.kind}:{cand.key} stated-future",
                                             max(0.05, score - 0.15)))
         return out
+
+    def _statement(self, cand: Candidate, event: str, pairs: list[tuple[Arg, Arg | None]],
+                   finder: ArgumentFinder, negated: bool
+                   ) -> tuple[Entry, str, list[tuple[Arg, Arg | None]], str] | None:
+        """PETRARCH-2 statement transformations (conventions ``statement_rules``).
+
+        "The US said they had attacked Iraq" -> US-Iraq statement (015); "The US said ISIL
+        had attacked Iraq" -> US accuses ISIL (112).
+        """
+        if negated or not pairs:
+            return None
+        for rule in self.conventions.statement_rules:
+            if event not in rule.content_events:
+                continue
+            head = _statement_head(cand.token, rule.verbs)
+            if head is None:
+                continue
+            speakers = finder.subjects(head)
+            if not speakers:
+                continue
+            speaker = speakers[0]
+            doers = {s.code for s, _ in pairs}
+            if speaker.code in doers:
+                # "Obama and Putin said they will attack": each speaker's own act.
+                code = rule.own_act_cameo
+                new_pairs = _unique_pairs([(sp, t) for sp in speakers for s, t in pairs
+                                           if s.code == sp.code and t is not None])
+            else:
+                code = rule.other_act_cameo
+                new_pairs = _unique_pairs([(speaker, s) for s, _ in pairs])
+            if not code or not new_pairs:
+                return None
+            # Codes with no PLOVER type (015 "claim responsibility") keep their CAMEO code.
+            entry = cameo_entry(code, "triggers.yaml:conventions") or Entry(
+                event="", cameo=code, where="triggers.yaml:conventions")
+            self._statement_heads.add(head.i)
+            return entry, entry.event, new_pairs, f" statement<{head.lemma_.lower()}:{code}>"
+        return None
 
     def _make_event(self, event: str, entry: Entry, s: Arg, t: Arg | None,
                     evidence: Evidence, day: date | None, precision: str, negated: bool,
@@ -1077,6 +1188,80 @@ def _coordinated(sources: list[Arg], doc: Doc | None = None) -> bool:
             t.head.pos_ in {"NOUN", "PROPN", "PRON"} or t.head.i in named)
             for t in doc[lo:hi])
     return False
+
+
+def _nonfinite_under(tok: Token, coded: set[int]) -> bool:
+    """Is ``tok`` a subjectless non-finite verb ("to discuss", "helping") under a coded one?"""
+    if tok.tag_ not in {"VB", "VBG", "VBN"} or any(
+            c.dep_ in {"nsubj", "nsubjpass", "aux", "auxpass"} and c.lower_ != "to"
+            for c in tok.children):
+        return False
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ not in {"xcomp", "advcl", "acl", "pcomp", "pobj", "prep", "dobj"} or \
+                cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.i in coded:
+            return True
+    return False
+
+
+def _phrase(via: str) -> str:
+    """The phrase an argument was found in, without how it was reached inside it."""
+    return ":".join(p for p in via.split(":") if p not in {"conj", "pron", "doer"})
+
+
+def _wished(verb: Token, conv: Conventions) -> bool:
+    """Is the verb's act only wished for ("wants to attack"), under an intent verb?"""
+    cur = verb
+    for _ in range(3):
+        if cur.dep_ != "xcomp" or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.lemma_.lower() in conv.intent_verbs:
+            return True
+    return False
+
+
+def _statement_head(tok: Token, verbs: frozenset[str]) -> Token | None:
+    """The statement verb whose clausal complement holds ``tok`` ("said that X attacked")."""
+    cur = tok
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            return None
+        if cur.dep_ in {"ccomp", "parataxis"}:
+            # "X said Y attacked Z" only; in "Y attacked Z, X said" X merely reports.
+            head = cur.head
+            return head if head.lemma_.lower() in verbs and head.i < cur.i else None
+        if cur.dep_ not in {"conj", "xcomp", "aux"}:
+            return None
+        cur = cur.head
+    return None
+
+
+def _first_actor_after(tok: Token, finder: ArgumentFinder,
+                       source_keys: set[tuple[int, int, str]]) -> list[Arg]:
+    """The first actor named after ``tok`` inside its phrase (PETRARCH's verb-phrase target)."""
+    for t in sorted(tok.subtree, key=lambda t: t.i):
+        if t.i <= tok.i:
+            continue
+        found = [Arg(m, "after-verb") for m in finder.by_token.get(t.i, ())]
+        found = [a for a in found if a.key not in source_keys]
+        if found:
+            return found[:1]
+    return []
+
+
+def _unique_pairs(pairs: list[tuple[Arg, Arg | None]]) -> list[tuple[Arg, Arg | None]]:
+    seen: set[tuple] = set()
+    out = []
+    for s, t in pairs:
+        key = (s.key, t.key if t is not None else None)
+        if key not in seen and (t is None or s.code != t.code):
+            seen.add(key)
+            out.append((s, t))
+    return out
 
 
 def _unique_args(args: list[Arg]) -> list[Arg]:

@@ -102,6 +102,8 @@ class Lexicon:
     # True when a user's PETRARCH verb dictionary speaks: code CAMEO as written, without
     # PLOVER's rule that stated future actions are AGREE/THREATEN.
     cameo_mode: bool = False
+    # Coding conventions by name (the `conventions` section; see events/conventions.py).
+    conventions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def obligation_entry(self) -> Entry | None:
@@ -301,6 +303,18 @@ class LexiconBuilder:
                     lex.problems.append(f"{name}: transparent verb {key!r}: unknown modality {value!r}")
                     continue
                 mapping[str(key).lower()] = value if value is None else str(value).lower()
+        conventions = data.get("conventions")
+        if conventions is not None:
+            if not isinstance(conventions, dict):
+                lex.problems.append(f"{name}: section 'conventions' must be a mapping of names")
+            else:
+                for conv_name, spec in conventions.items():
+                    if conv_name == "__line__":
+                        continue
+                    if not isinstance(spec, dict):
+                        lex.problems.append(f"{name}: conventions {conv_name!r} must be a mapping")
+                        continue
+                    lex.conventions.setdefault(str(conv_name).lower(), {}).update(spec)
         for section, table in (("verbs", lex.verbs), ("nouns", lex.nouns)):
             entries = data.get(section) or {}
             if not isinstance(entries, dict):
@@ -322,7 +336,8 @@ class LexiconBuilder:
                                "on_light_verbs",
                                "civilian_sectors", "domestic_events",
                                "location_participles", "purpose_target_events",
-                               "unattributed_events", "context_phrases", "joint_words"}
+                               "unattributed_events", "context_phrases", "joint_words",
+                               "conventions"}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 

@@ -19,6 +19,7 @@ result does not depend on the number of workers.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -39,6 +40,8 @@ from dyadwatch.store import events as event_store
 
 #: Documents per unit of work sent to a worker and per database transaction.
 CHUNK_DOCS = 16
+#: Chunks a worker process codes before it is replaced by a fresh fork (bounds memory).
+RECYCLE_CHUNKS = 48
 #: Sentences that make up a document's context (with the title) for ``context_codes``.
 CONTEXT_SENTENCES = 2
 #: Sentences longer than this are not parsed: they are tables or run-on boilerplate,
@@ -290,6 +293,7 @@ def _isolated(coder: Any, job: dict[str, Any]) -> DocResult:
                          error="the coding process died on this document")  # fmt: skip
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _pooled(store: Store, chunks: Iterable[list[int]], coder: Any, workers: int):
@@ -303,19 +307,31 @@ def _pooled(store: Store, chunks: Iterable[list[int]], coder: Any, workers: int)
     # and drop pooled connections: a database connection must not cross a fork.
     _init_worker(coder)
     store.engine.dispose()
+    # Frozen objects are left alone by the garbage collector, so the workers do not
+    # copy the pages of the shared model and registry just by collecting.
+    gc.collect()
+    gc.freeze()
     pool = _new_pool(coder, workers)
     in_flight: deque[tuple[list[dict[str, Any]], Future]] = deque()
     chunk_iter = iter(chunks)
+    submitted = 0
     try:
         while True:
-            while len(in_flight) < 2 * workers:
+            while len(in_flight) < 2 * workers and submitted < RECYCLE_CHUNKS:
                 ids = next(chunk_iter, None)
                 if ids is None:
                     break
                 jobs = _read(store, ids)
                 in_flight.append((jobs, pool.submit(code_jobs, jobs)))
+                submitted += 1
             if not in_flight:
-                return
+                if submitted < RECYCLE_CHUNKS:
+                    return
+                # Fresh workers now and then: spaCy's string store and the heap only
+                # grow in a long-lived worker; a new fork starts from the parent again.
+                pool.shutdown(wait=True)
+                pool, submitted = _new_pool(coder, workers), 0
+                continue
             jobs, future = in_flight.popleft()
             try:
                 results = future.result()
@@ -327,6 +343,7 @@ def _pooled(store: Store, chunks: Iterable[list[int]], coder: Any, workers: int)
             yield jobs, results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def trigger_span(sentence: str, event: Event) -> tuple[int, int]:
