@@ -116,6 +116,9 @@ def derive_countries() -> list[dict]:
             readable = readable_name(_clean(phrase))
             if readable.lower() in waters or WATER_WORDS.search(readable):
                 continue  # "Red Sea", "Gulf of Oman": where ships sail, not the state
+            bare = readable.lower().removeprefix("the ")
+            if bare in known or f"the {bare}" in known:
+                continue  # "The US", "The Uk": the state's own name, not a place in it
             if readable.lower() not in known and len(readable) > 2 and readable not in NOT_PLACES:
                 record["places"].append(readable)
                 known.add(readable.lower())

@@ -537,3 +537,31 @@ def test_national_armed_groups_that_phoenix_files_as_transnational(registry):
     assert best(registry, "Abu Sayyaf", date(2001, 1, 1)).code == "PHL"
     # Groups spread over several states get no single state from their name.
     assert registry.lookup("Shona") == [] or best(registry, "Shona").code != "ZWE"
+
+
+def test_named_kinds_of_place_are_locations(nlp, registry):
+    mentions = resolve(nlp, registry, "Troops took a hill on the Thai border after days of fighting.")
+    assert [(m.actor.code, m.actor.how) for m in mentions] == [("THA", "place")]
+    mentions = resolve(nlp, registry, "The unit pulled out of the besieged Bosnian town of Gorazde.")
+    assert all(m.actor.how == "place" for m in mentions) and mentions
+    # A bare country after "on" is still an actor: sanctions on Russia target Russia.
+    mentions = resolve(nlp, registry, "The EU imposed sanctions on Russia.", date(2022, 3, 1))
+    assert ("RUS", "name") in {(m.actor.code, m.actor.how) for m in mentions}
+    # A demonym with a sector noun acts.
+    mentions = resolve(nlp, registry, "The Thai government protested.")
+    assert (mentions[0].actor.code, mentions[0].actor.sector) == ("THA", "GOV")
+
+
+def test_a_demonym_naming_a_language_is_no_actor(nlp, registry):
+    mentions = resolve(nlp, registry, "Latvia limited the use of the Russian language on radio.")
+    assert [m.actor.code for m in mentions] == ["LVA"]
+
+
+def test_the_state_with_an_article_is_the_state_not_a_place(nlp, registry):
+    mentions = resolve(nlp, registry, "The US imposed sanctions and The UK said it would follow.")
+    assert [(m.actor.code, m.actor.how) for m in mentions] == [("USA", "name"), ("GBR", "name")]
+
+
+def test_abbreviation_shares_the_sector_noun_of_a_demonym(nlp, registry):
+    mentions = resolve(nlp, registry, "US and British diplomats met in Geneva.")
+    assert [(m.actor.code, m.actor.sector) for m in mentions][:2] == [("USA", "GOV"), ("GBR", "GOV")]

@@ -311,3 +311,21 @@ def test_code_text_command_table_and_bad_date(tmp_path):
     assert result.exit_code == 0 and "REQUEST" in result.output
     result = runner.invoke(main, ["code-text", "x", "--date", "14/03/2025"])
     assert result.exit_code != 0 and "2025-02-14" in result.output
+
+
+def test_participle_modifier_names_the_patient(coder: Coder) -> None:
+    # "diplomats expelled by Poland": the noun is who was expelled, not who expelled.
+    events = code(coder, "Russian diplomats expelled by Poland left Warsaw on Friday.")
+    assert ("POL", "RUS") in {pair(e) for e in events if e.event == "SANCTION"}
+    assert not any(e.event == "SANCTION" and e.source.code == "RUS" for e in events)
+
+
+def test_passive_raising_subject_does_the_complement(coder: Coder) -> None:
+    e = top(coder, "Iran is scheduled to host talks with Oman next week.")
+    assert pair(e) == ("IRN", "OMN")
+
+
+def test_mislemmatised_light_verb_still_found(coder: Coder) -> None:
+    # en_core_web_sm lemmatises "staged" as "stag"; irregular_forms corrects it.
+    e = top(coder, "Opposition activists staged a protest in Moscow.")
+    assert e.event == "PROTEST" and e.pattern.startswith("light:stage+protest")

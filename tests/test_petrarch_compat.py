@@ -83,3 +83,48 @@ def test_cli_conventions_option() -> None:
     assert result.exit_code == 0, result.output
     assert '"code": "POL"' in result.output
     assert "-petrarch" in result.output
+
+
+def test_wish_stays_intent_but_will_is_the_act_under_petrarch(petrarch: Coder) -> None:
+    assert ("TUR", "SYR", "13") in triples(petrarch.code_text("Turkey wants to attack Syria.", DAY))
+    assert ("TUR", "SYR", "19") in triples(petrarch.code_text("Turkey will attack Syria.", DAY))
+
+
+def test_refused_cooperation_is_reject_under_petrarch(petrarch: Coder) -> None:
+    coded = triples(petrarch.code_text("Egypt said it would not provide aid to Libya.", DAY))
+    assert ("EGY", "LBY", "12") in coded
+
+
+def test_agentless_passive_subject_is_the_source_under_petrarch(plover: Coder,
+                                                               petrarch: Coder) -> None:
+    text = "Poland was criticized over its dispute with Germany."
+    assert ("POL", "DEU", "11") in triples(petrarch.code_text(text, DAY))
+    assert ("POL", "DEU", "11") not in triples(plover.code_text(text, DAY))
+
+
+def test_purpose_clause_is_no_separate_event_under_petrarch(plover: Coder,
+                                                          petrarch: Coder) -> None:
+    text = "Japan met China to discuss trade with Korea."
+    assert triples(petrarch.code_text(text, DAY)) == {("JPN", "CHN", "04")}
+    assert len(triples(plover.code_text(text, DAY))) > 1
+
+
+def test_paired_codes_of_a_verb_dictionary_code_both_sides(tmp_path, plover: Coder) -> None:
+    verbs = tmp_path / "mine.verbs.txt"
+    # A PETRARCH verb block with a paired code, and a block listed by its surface form.
+    verbs.write_text("--- ARRIVE  [032:033]  ---\nARRIVE\n\n--- LEFT  [032:033]  ---\nLEFT\n",
+                     encoding="utf-8")
+    coder = Coder(registry=plover.registry, verbs_files=[verbs], conventions="petrarch")
+    coder._nlp = plover.nlp
+    coded = {(e.source.code, e.target.code if e.target else None, e.cameo)
+             for e in coder.code_text("The Polish president arrived in Lithuania on Monday.", DAY)}
+    assert {("POL", "LTU", "032"), ("LTU", "POL", "033")} <= coded
+    # "left" is listed as a surface form: matched although its lemma is "leave".
+    coded = {(e.source.code, e.cameo)
+             for e in coder.code_text("The Polish president left for Lithuania.", DAY)}
+    assert ("POL", "032") in coded
+    # PLOVER conventions do not add the host's side.
+    plain = Coder(registry=plover.registry, verbs_files=[verbs])
+    plain._nlp = plover.nlp
+    assert not any(e.cameo == "033" for e in plain.code_text(
+        "The Polish president arrived in Lithuania on Monday.", DAY))

@@ -289,6 +289,8 @@ def _is_location(doc: Doc, group: _Group) -> bool:
         i -= 1
     if i < 0:
         return False
+    if doc[i].lower_ == "of" and i > 0 and doc[i - 1].lower_ == "out":
+        return True  # "out of Kabul", "out of the town of ..."
     return doc[i].lower_ in (_PLACE_NOUN_LOCATIVE if place_noun else _LOCATIVE)
 
 
@@ -389,6 +391,11 @@ def compose_phrase(registry: Registry, doc: Doc, when: date | None) -> list[Acto
     return results
 
 
+def _written_as_abbreviation(group: _Group) -> bool:
+    """"US and British activists": an abbreviation used like an adjective."""
+    return len(group.hits) == 1 and any(a.exact for a in group.hits[0].aliases)
+
+
 class Resolver:
     """Finds actor mentions in spaCy Docs with a :class:`Registry`."""
 
@@ -484,6 +491,7 @@ class Resolver:
                     and second.sector is not None and second.place is not None
                     and second.person is None
                     and 0 < len(between) <= 2 and all(t.lower_ in ("and", "or", ",") for t in between)
-                    and first.place.how == "demonym" and second.place.how == "demonym"):
+                    and second.place.how == "demonym"
+                    and (first.place.how == "demonym" or _written_as_abbreviation(first))):
                 first.sector = second.sector
 

@@ -269,6 +269,12 @@ class Coder:
                 return None
             return key, entry, "verb"
         patterns = lex.base.get(lemma)
+        if not patterns and tok.pos_ == "VERB":
+            # PETRARCH dictionaries list some surface forms as verbs ("LEFT"), and the small
+            # model mis-lemmatises others ("cordoned" -> "cordone").
+            form = next((f for f in (tok.lower_, *_forms(tok.lower_)) if f in lex.base), None)
+            if form is not None:
+                lemma, patterns = form, lex.base[form]
         if patterns:
             best = _match_base(tok, patterns)
             if best is not None:
@@ -682,6 +688,10 @@ class Coder:
         if entry.civilian is not None and self._civilian(cand, sources, finder):
             entry = replace(entry.civilian, weight=entry.weight)
             pattern += " civilian"
+        elif entry.military is not None and any(
+                getattr(s.mention.actor, "sector", None) == "MIL" for s in sources):  # type: ignore[attr-defined]
+            entry = replace(entry.military, weight=entry.weight)
+            pattern += " military"
         joint = cand.noun if cand.noun is not None else cand.token
         if entry.solo is not None and not [t for t in targets if t.via != "after-verb"] and not (
                 len(sources) >= 2 and _coordinated(sources, doc)) and not any(
@@ -693,7 +703,8 @@ class Coder:
                        if t.via.split(":")[-1] in self.lexicon.place_preps]
         event = entry.event
         secondary: tuple[str, str] | None = None  # (event, modality) of the stated event
-        wished = conv.future_as_act and _wished(anchor, conv)
+        wished = conv.future_as_act and (_wished(anchor, conv) or any(
+            c.dep_ == "aux" and c.lower_ in conv.intent_aux for c in anchor.children))
         if cand.intent and conv.future_as_act and cand.content is not None and \
                 cand.content.entry.event and \
                 cand.token.lemma_.lower() not in conv.intent_verbs:
@@ -719,7 +730,8 @@ class Coder:
                 and not lex.cameo_mode and (not conv.future_as_act or wished or negated):
             # PETRARCH conventions code the stated act itself, except a wish ("wants to
             # attack" = threaten) and a refusal ("would not provide support" = reject).
-            decision = (reporter is not None and reporter.lemma_.lower() in lex.decision_verbs
+            decision = (not conv.future_as_act and reporter is not None
+                        and reporter.lemma_.lower() in lex.decision_verbs
                         and any(a.lower_ == "would" for a in anchor.children if a.dep_ == "aux"))
             quad = _quad(event)
             if not decision and event not in {"AGREE", "THREATEN", "REQUEST", "ACCUSE",
@@ -793,7 +805,8 @@ class Coder:
         also = [a for a in entry.also if a != event] if not negated else []
         if not conv.implied_events:
             also, secondary = [], None
-        statement = self._statement(cand, event, pairs, finder, negated)
+        statement = self._statement(cand, event, entry.cameo if event == entry.event else None,
+                                    pairs, finder, negated)
         if statement is not None:
             entry, event, pairs, pattern_extra = statement
             pattern += pattern_extra
@@ -807,6 +820,15 @@ class Coder:
                                             max(0.05, score - 0.2)))
             out.append(self._make_event(event, entry, s, t, evidence, day, precision, negated,
                                         modality, reporter_ref, pattern, score))
+            if conv.paired_codes and entry.reverse_cameo and t is not None and \
+                    event == entry.event:
+                # "Bree's president arrived in Gondor" [032:033]: Gondor hosts the visit.
+                rev = cameo_entry(entry.reverse_cameo, entry.where) or Entry(
+                    event="", cameo=entry.reverse_cameo, where=entry.where)
+                out.append(self._make_event(rev.event, rev, t, s, evidence, day, precision,
+                                            negated, modality, reporter_ref,
+                                            f"{pattern} paired<{entry.reverse_cameo}>",
+                                            score))
             if secondary is not None:
                 sec_event, sec_mod = secondary
                 out.append(self._make_event(sec_event, entry, s, t, evidence, day, precision,
@@ -815,8 +837,8 @@ class Coder:
                                             max(0.05, score - 0.15)))
         return out
 
-    def _statement(self, cand: Candidate, event: str, pairs: list[tuple[Arg, Arg | None]],
-                   finder: ArgumentFinder, negated: bool
+    def _statement(self, cand: Candidate, event: str, cameo: str | None,
+                   pairs: list[tuple[Arg, Arg | None]], finder: ArgumentFinder, negated: bool
                    ) -> tuple[Entry, str, list[tuple[Arg, Arg | None]], str] | None:
         """PETRARCH-2 statement transformations (conventions ``statement_rules``).
 
@@ -826,7 +848,8 @@ class Coder:
         if negated or not pairs:
             return None
         for rule in self.conventions.statement_rules:
-            if event not in rule.content_events:
+            if event not in rule.content_events and not (
+                    cameo and cameo.startswith(rule.content_roots)):
                 continue
             head = _statement_head(cand.token, rule.verbs)
             if head is None:
@@ -1055,11 +1078,19 @@ def _residents(subject: Arg, verb: Token, finder: ArgumentFinder) -> list[Arg]:
 
 def _place_of_event(tok: Token, finder: ArgumentFinder) -> list[Arg]:
     """Where an unattributed attack happened ("killed in a car bombing in central Baghdad"):
-    the CAMEO convention codes the place's country as the source."""
+    the CAMEO convention codes the place's country as the source.  Where it came from
+    ("a mortar bomb was fired at it from the Gaza Strip") comes first."""
+    for t in tok.children:
+        if t.dep_ == "prep" and t.lower_ == "from":
+            for g in t.children:
+                if g.dep_ == "pobj":
+                    found = finder.np_actors(g, "place-of-event", places=True)
+                    if found:
+                        return found[:1]
     for t in tok.subtree:
         if t.dep_ == "prep" and t.lower_ in {"in", "near", "at"}:
             for g in t.children:
-                if g.dep_ == "pobj":
+                if g.dep_ == "pobj" and g.lower_ not in PRONOUNS:
                     found = finder.np_actors(g, "place-of-event", places=True)
                     if found:
                         return found[:1]

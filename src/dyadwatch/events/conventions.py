@@ -25,11 +25,13 @@ class StatementRule:
 
     "A said A attacked B" -> A-B ``own_act_cameo``; "A said C attacked B" -> A-C
     ``other_act_cameo`` (A accuses C).  Applies when the content event is one of
-    ``content_events`` and the reporting verb's lemma is in ``verbs``.
+    ``content_events`` (PLOVER types) or its CAMEO code starts with one of ``content_roots``,
+    and the statement verb's lemma is in ``verbs``.
     """
 
     verbs: frozenset[str]
     content_events: frozenset[str]
+    content_roots: tuple[str, ...] = ()
     own_act_cameo: str | None = None
     other_act_cameo: str | None = None
 
@@ -46,6 +48,8 @@ class Conventions:
     # With ``future_as_act``: verbs whose complement stays an intent (AGREE / THREATEN),
     # PETRARCH's WANT transformation ("wants to attack" = threaten).
     intent_verbs: frozenset[str] = frozenset()
+    # ... and auxiliaries that state an intent rather than the act ("said it would free").
+    intent_aux: frozenset[str] = frozenset()
     # PLOVER: implied events ("signed a pact" is also AGREE; the stated future act kept
     # as a second event).  PETRARCH: one code per verb phrase.
     implied_events: bool = True
@@ -57,6 +61,8 @@ class Conventions:
     # PETRARCH: the subject of an agentless passive is the source ("X was criticized over
     # its dispute with Y" = X-Y), except for attacks (the place of the event acts).
     passive_subject_source: bool = False
+    # PETRARCH verb dictionaries' paired codes "[032:033]": also code the target's side.
+    paired_codes: bool = False
     # Event types whose "in/at PLACE" names the target, besides the defaults.
     place_target_events: frozenset[str] = frozenset()
     # When nothing else names a target, the first actor named after the verb inside its
@@ -88,21 +94,24 @@ def build_conventions(name: str, sections: Mapping[str, Mapping[str, Any]],
     spec = sections[name]
     problems: list[str] = []
     line = spec.get("__line__", "?")
-    known_keys = {"description", "future_as_act", "intent_verbs", "implied_events", "noun_events",
+    known_keys = {"description", "future_as_act", "intent_verbs", "intent_aux", "implied_events", "noun_events",
                   "subordinate_events", "passive_subject_source",
+                  "paired_codes",
                   "place_target_events", "first_actor_target", "place_over_partners",
                   "statement_rules", "__line__"}
     for key in sorted(set(spec) - known_keys):
         problems.append(f"{where}:{line}: conventions {name!r}: unknown setting {key!r}")
     rules = []
     for rule in spec.get("statement_rules") or ():
-        if not isinstance(rule, Mapping) or not rule.get("verbs"):
+        if not isinstance(rule, Mapping) or not rule.get("verbs") or not (
+                rule.get("content_events") or rule.get("content_roots")):
             problems.append(f"{where}:{line}: conventions {name!r}: a statement rule needs "
-                            "'verbs' and 'content_events'")
+                            "'verbs' and 'content_events' or 'content_roots'")
             continue
         rules.append(StatementRule(
             verbs=_words(rule.get("verbs")),
             content_events=_words(rule.get("content_events"), upper=True),
+            content_roots=tuple(str(r) for r in rule.get("content_roots") or ()),
             own_act_cameo=str(rule["own_act_cameo"]) if rule.get("own_act_cameo") else None,
             other_act_cameo=(str(rule["other_act_cameo"]) if rule.get("other_act_cameo")
                              else None)))
@@ -111,10 +120,12 @@ def build_conventions(name: str, sections: Mapping[str, Mapping[str, Any]],
         description=str(spec.get("description") or "").strip(),
         future_as_act=bool(spec.get("future_as_act", False)),
         intent_verbs=_words(spec.get("intent_verbs")),
+        intent_aux=_words(spec.get("intent_aux")),
         implied_events=bool(spec.get("implied_events", True)),
         noun_events=bool(spec.get("noun_events", True)),
         subordinate_events=bool(spec.get("subordinate_events", True)),
         passive_subject_source=bool(spec.get("passive_subject_source", False)),
+        paired_codes=bool(spec.get("paired_codes", False)),
         place_target_events=_words(spec.get("place_target_events"), upper=True),
         first_actor_target=bool(spec.get("first_actor_target", False)),
         place_over_partners=bool(spec.get("place_over_partners", False)),

@@ -55,6 +55,9 @@ class Entry:
     solo: Entry | None = field(default=None, hash=False, compare=False)  # one actor, no target
     # used when the doers are people, not a government ("protesters protested" = PROTEST)
     civilian: Entry | None = field(default=None, hash=False, compare=False)
+    military: Entry | None = field(default=None, hash=False, compare=False)
+    # PETRARCH paired code "[032:033]": the target's code for the act, target -> source.
+    reverse_cameo: str | None = None
     weight: float = 0.6
     where: str = ""
 
@@ -207,7 +210,9 @@ class LexiconBuilder:
             sub = self._entry(f"{key} {obj}", obj_spec, where, kinds)
             if sub is not None:
                 objects[str(obj).lower()] = replace(sub, weight=max(sub.weight, weight))
-        solo = civilian = None
+        solo = civilian = military = None
+        if spec.get("military") is not None:
+            military = self._entry(f"{key} (military)", spec["military"], where, kinds)
         if spec.get("solo") is not None:
             solo = self._entry(f"{key} (solo)", spec["solo"], where, kinds)
         if spec.get("civilian") is not None:
@@ -233,6 +238,7 @@ class LexiconBuilder:
             also=tuple(str(a).upper() for a in spec.get("also") or ()),
             solo=solo,
             civilian=civilian,
+            military=military,
             weight=weight,
             where=where,
         )
@@ -391,6 +397,8 @@ class LexiconBuilder:
                 entry = cameo_entry(pattern.cameo, pattern.where, weight=0.6)
                 if entry is None:
                     continue
+                if pattern.reverse:
+                    entry = replace(entry, reverse_cameo=pattern.reverse)
                 user.setdefault(lemma, []).append(BasePattern(pattern.words, entry))
         if not self._user_verbs:
             # A user verb dictionary replaces the package's verb and noun triggers, so that

@@ -35,6 +35,8 @@ class VerbPattern:
     words: tuple[frozenset[str], ...]
     cameo: str
     where: str  # "file:line", for users tuning dictionaries
+    # "[032:033]": the target's code for the same act, target -> source (visit / host).
+    reverse: str | None = None
 
     @property
     def length(self) -> int:
@@ -58,6 +60,16 @@ def _clean_code(raw: str) -> str | None:
         if part and not part.startswith("-"):
             return part
     return None
+
+
+def _reverse_code(raw: str | None) -> str | None:
+    """'032:033' -> '033' (the target's side of a paired code); otherwise None."""
+    if not raw or ":" not in raw:
+        return None
+    first, second = (p.strip() for p in raw.split(":", 1))
+    if not first or first.startswith("-") or not second or second.startswith("-"):
+        return None
+    return second
 
 
 def _words(text: str, synsets: dict[str, frozenset[str]]) -> tuple[frozenset[str], ...] | None:
@@ -96,6 +108,7 @@ def read_verb_dictionary(path: str | Path) -> VerbDictionary:
     current_syn: str | None = None
     syn_words: list[str] = []
     block_code: str | None = None
+    block_reverse: str | None = None
     # (lemma, particle words, own code)
     block_verbs: list[tuple[str, tuple[frozenset[str], ...], str | None]] = []
     in_comment = False
@@ -134,6 +147,7 @@ def read_verb_dictionary(path: str | Path) -> VerbDictionary:
         header = _HEADER.match(stripped)
         if header:
             block_code = _clean_code(header.group(2))
+            block_reverse = _reverse_code(header.group(2))
             block_verbs = []
             continue
         if stripped.startswith("-"):
@@ -159,8 +173,9 @@ def read_verb_dictionary(path: str | Path) -> VerbDictionary:
             if words is None:
                 result.problems.append(f"{where}: unknown synonym set in pattern")
                 continue
+            reverse = _reverse_code(codes[-1])
             for lemma, particle, _own in block_verbs:
-                result.add(VerbPattern(lemma, particle + words, code, where))
+                result.add(VerbPattern(lemma, particle + words, code, where, reverse))
             continue
         if stripped.startswith("+"):
             stripped = stripped[1:]  # "+IRON_OUT": a verb with its particle
@@ -180,7 +195,8 @@ def read_verb_dictionary(path: str | Path) -> VerbDictionary:
         particle = tuple(frozenset({w.lstrip("+")}) for w in words[1:] if w.lstrip("+"))
         block_verbs.append((lemma, particle, own))
         default = own or block_code
+        reverse = _reverse_code(own_codes[0]) if own_codes else block_reverse
         if default:
-            result.add(VerbPattern(lemma, particle, default, where))
+            result.add(VerbPattern(lemma, particle, default, where, reverse))
     close_synset()
     return result
