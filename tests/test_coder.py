@@ -329,3 +329,9 @@ def test_mislemmatised_light_verb_still_found(coder: Coder) -> None:
     # en_core_web_sm lemmatises "staged" as "stag"; irregular_forms corrects it.
     e = top(coder, "Opposition activists staged a protest in Moscow.")
     assert e.event == "PROTEST" and e.pattern.startswith("light:stage+protest")
+
+
+def test_sector_from_the_head_noun_of_an_of_from_phrase(coder: Coder) -> None:
+    # "Soldiers from Russia": the actor is Russia, the head noun says it is the military.
+    e = top(coder, "Soldiers from Russia attacked Ukrainian villages.")
+    assert (e.source.code, e.source.sector) == ("RUS", "MIL")

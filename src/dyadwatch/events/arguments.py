@@ -19,7 +19,7 @@ which role:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -41,6 +41,9 @@ class Arg:
 
     mention: object  # dyadwatch.actors Mention (or the fallback's): .start .end .actor
     via: str  # how it was found: subject, agent, object, prep:on, poss, ...
+    # Sector named by the phrase's head when the actor sits in its "of/from/in" phrase
+    # ("soldiers from Gondor" = Gondor, MIL); used only when the mention has no sector.
+    sector: str | None = None
 
     @property
     def code(self) -> str:
@@ -54,9 +57,11 @@ class Arg:
 
 class ArgumentFinder:
     def __init__(self, sent: Span, mentions: Sequence[object], lex: Lexicon,
-                 noun_entries: dict[int, Entry]) -> None:
+                 noun_entries: dict[int, Entry],
+                 sector_of: Callable[[Token], str | None] | None = None) -> None:
         self.sent = sent
         self.lex = lex
+        self.sector_of = sector_of
         self.by_token: dict[int, list[object]] = {}
         for m in mentions:
             for i in range(m.start, m.end):  # type: ignore[attr-defined]
@@ -138,6 +143,10 @@ class ArgumentFinder:
         out = next((t for t in tiers if t), [])
         if exclude:
             out = [a for a in out if a.key not in exclude]
+        if out and not tiers[0] and self.sector_of is not None and head.i not in self.by_token:
+            sector = self.sector_of(head)
+            if sector:
+                out = [Arg(a.mention, a.via, sector) for a in out]
         return out
 
     def resolve_pronoun(self, pron: Token, exclude: set[tuple[int, int, str]],

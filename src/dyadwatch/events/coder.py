@@ -94,6 +94,7 @@ class Coder:
         self._cheap_words = self._build_cheap_words()
         self._active_verbs: set[int] = set()
         self._statement_heads: set[int] = set()
+        self._sector_cache: dict[str, str | None] = {}
 
     def set_conventions(self, name: str) -> None:
         """Switch coding conventions ("plover" | "petrarch"); the version changes with them."""
@@ -468,7 +469,7 @@ class Coder:
         self._relate(candidates)
         self._active_verbs = {c.token.i for c in candidates
                               if c.kind != "noun" and not c.suppressed}
-        finder = ArgumentFinder(sent, mentions, self.lexicon, noun_entries)
+        finder = ArgumentFinder(sent, mentions, self.lexicon, noun_entries, self._sector_of)
         day, precision = event_date(sent.text, when)
         out: list[Event] = []
         covered: set[int] = set()
@@ -837,6 +838,23 @@ class Coder:
                                             max(0.05, score - 0.15)))
         return out
 
+    def _sector_of(self, head: Token) -> str | None:
+        """The sector a bare noun names ("soldiers" MIL, "lawmakers" LEG), from the registry."""
+        word = head.lemma_.lower()
+        if word not in self._sector_cache:
+            sector = None
+            registry = self.registry
+            if registry is not None and hasattr(registry, "lookup") and head.pos_ == "NOUN":
+                try:
+                    matches = registry.lookup(head.lower_) or registry.lookup(word)
+                except Exception:  # noqa: BLE001 - a lookup failure only loses the sector
+                    matches = []
+                best = matches[0] if matches else None
+                if best is not None and not best.code and best.sector:
+                    sector = best.sector
+            self._sector_cache[word] = sector
+        return self._sector_cache[word]
+
     def _statement(self, cand: Candidate, event: str, cameo: str | None,
                    pairs: list[tuple[Arg, Arg | None]], finder: ArgumentFinder, negated: bool
                    ) -> tuple[Entry, str, list[tuple[Arg, Arg | None]], str] | None:
@@ -1198,6 +1216,8 @@ def _ref(arg: Arg | None) -> ActorRef | None:
     if arg is None:
         return None
     actor = arg.mention.actor  # type: ignore[attr-defined]
+    if arg.sector and not actor.sector:
+        actor = replace(actor, sector=arg.sector)
     if actor.how is None or actor.text is None:
         actor = replace(actor, how=actor.how or arg.via, text=actor.text or arg.mention.text)  # type: ignore[attr-defined]
     return actor
