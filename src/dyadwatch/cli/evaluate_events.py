@@ -252,6 +252,13 @@ def eval_plover_gsr(gold_file: Path, output_format: str, details: bool, quiet: b
     type=click.Path(exists=True, dir_okay=False),
     help="PETRARCH verb dictionary (repeatable), given to the coder.",
 )
+@click.option(
+    "--conventions",
+    type=click.Choice(["petrarch", "plover"]),
+    default="petrarch",
+    show_default=True,
+    help="Coding conventions: PETRARCH's own (as its gold files follow) or PLOVER's.",
+)
 @_FORMAT
 @_DETAILS
 @_QUIET
@@ -261,6 +268,7 @@ def eval_petrarch(
     actors: tuple[str, ...],
     agents: tuple[str, ...],
     verbs: tuple[str, ...],
+    conventions: str,
     output_format: str,
     details: bool,
     quiet: bool,
@@ -273,6 +281,7 @@ def eval_petrarch(
     from dyadwatch.evaluate.run import evaluate_petrarch
 
     coder, dictionary_problems = _coder(actors=actors, agents=agents, verbs=verbs)
+    coder.set_conventions(conventions)
     run = _run(evaluate_petrarch, gold_file, coder, quiet, "coding")
     if output_format == "json":
         _emit_json(run, gold_file, details, dictionary_problems)
