@@ -44,6 +44,8 @@ def main() -> None:
         for pattern in patterns:
             if not pattern.cameo.isdigit() or pattern.cameo.startswith("01"):
                 continue
+            if pattern.before:
+                continue  # the package lexicon matches words after the verb only
             words = " ".join(position(alts) for alts in pattern.words)
             rows.add((lemma, words, pattern.cameo))
     with OUT.open("w", encoding="utf-8") as out:

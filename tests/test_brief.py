@@ -490,3 +490,14 @@ def test_same_briefing_on_postgresql(brief: dict) -> None:
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
         admin.dispose()
+
+
+def test_deadlines_stated_beside_one_side_are_watched(cli):
+    # The New START example names Russia's offer and the treaty's expiry, but codes no event
+    # between the two sides: its deadline must still reach the watch list.
+    result = cli("run", "--examples", "--dyad", "USA-RUS", "--format", "json")
+    assert result.exit_code == 0, result.output
+    brief = json.loads(result.stdout)
+    dated = [w for w in brief["watch"] if w["due"] == "2026-02-05"]
+    assert dated and "New START" in dated[0]["citations"][0]["quote"]
+    assert all(w["due"] is None or w["due"] > brief["until"] for w in brief["watch"])

@@ -396,6 +396,27 @@ def _written_as_abbreviation(group: _Group) -> bool:
     return len(group.hits) == 1 and any(a.exact for a in group.hits[0].aliases)
 
 
+def _merge_titled_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """"Bree President Romendacil": a sector title right before (or around) a name of the same
+    actor that carries no sector is one mention, the named actor in that sector."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        if (previous is not None and previous.actor.sector is not None
+                and previous.actor.how in ("sector-word", "title")
+                and mention.actor.code == previous.actor.code and mention.actor.sector is None
+                and mention.actor.how not in ("place", "context")
+                and previous.start < mention.start <= previous.end):
+            end, end_char = max(previous.end, mention.end), max(previous.end_char, mention.end_char)
+            text = doc.text[previous.start_char:end_char]
+            actor = replace(previous.actor, text=text, end=end_char,
+                            person=previous.actor.person or mention.actor.person)
+            merged[-1] = Mention(previous.start, end, previous.start_char, end_char, text, actor)
+            continue
+        merged.append(mention)
+    return merged
+
+
 class Resolver:
     """Finds actor mentions in spaCy Docs with a :class:`Registry`."""
 
@@ -405,6 +426,9 @@ class Resolver:
 
             registry = get_registry()
         self.registry = registry
+        own = registry.entries[len(registry.base.entries):] if registry.base else []
+        self._user_sectors_only = any(e.kind == "sector" and e.source.startswith("user:")
+                                      for e in own)
 
     def resolve(self, doc: Doc, when: date | None = None, *,
                 context_codes: Sequence[str] = ()) -> list[Mention]:
@@ -439,10 +463,16 @@ class Resolver:
             if _is_location(doc, group) or _modifies_a_thing(doc, group):
                 how = "place"
             sector = None if how == "place" or match.sector in _NO_SECTOR else match.sector
+            if (sector is not None and self._user_sectors_only and group.sector is not None
+                    and not group.sector.source.startswith("user:")
+                    and match.sector == group.sector.sector):
+                # PETRARCH codes sectors from its agents dictionary alone: with a user's
+                # agents file, a word only the package knows ("mayor") names no sector.
+                sector = None
             actor = ActorRef(code=match.code, name=match.name, sector=sector, role=match.role,
                              person=match.person, text=text, start=start_char, end=end_char, how=how)
             mentions.append(Mention(group.start, group.end, start_char, end_char, text, actor))
-        return mentions
+        return _merge_titled_names(doc, mentions)
 
     def _counterpart(self, group: _Group, previous: str,
                      context_codes: Sequence[str]) -> ActorMatch | None:

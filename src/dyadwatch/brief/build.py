@@ -373,6 +373,8 @@ def _watch(conn: Any, citer: _Citer, reports_by_event: dict[int, list[dict[str, 
     # Dates after the end date, stated in the latest documents on the dyad.
     recent = max(start or end, date.fromordinal(end.toordinal() - 180))
     doc_ids = _recent_documents(conn, latest_events, limit=150)
+    doc_ids += [d for d in load.documents_involving(conn, {*a_codes, *b_codes}, published_since=recent,
+                                                    published_until=end, limit=150) if d not in doc_ids]
     meta = load.document_meta(conn, doc_ids)
     citer.meta.update(meta)
     published = {d: _as_date(m["published"]) for d, m in meta.items()}

@@ -148,6 +148,28 @@ def modal_reports(
     return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
 
 
+def documents_involving(
+    conn: Connection, codes: Collection[str], *, published_since: date | None,
+    published_until: date | None, limit: int,
+) -> list[int]:
+    """Documents published in the window with a report whose source or target is one of
+    ``codes``, newest first: where deadlines and plans about either side are stated even
+    when the sentence codes no event between the two."""
+    query = (
+        sa.select(reports.c.doc_id, sa.func.max(documents.c.published).label("published"))
+        .join(documents, documents.c.id == reports.c.doc_id)
+        .where(sa.or_(reports.c.source_code.in_(list(codes)), reports.c.target_code.in_(list(codes))))
+        .group_by(reports.c.doc_id)
+        .order_by(sa.desc("published"), sa.desc(reports.c.doc_id))
+        .limit(limit)
+    )
+    if published_since is not None:
+        query = query.where(documents.c.published >= datetime.combine(published_since, time.min))
+    if published_until is not None:
+        query = query.where(documents.c.published <= datetime.combine(published_until, time.max))
+    return [row.doc_id for row in conn.execute(query)]
+
+
 def sentences_of(conn: Connection, doc_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """All stored sentences of the documents, by document, in order."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -681,6 +681,8 @@ class Coder:
                 modality = gov_mod.modality
         if modality == "negate":
             modality, negated = "asserted", True
+        if cand.entry.states_negation:
+            negated = False
         if cand.entry.complement in {"governor", "intent"} and conditional_inside(anchor, lex):
             modality = "conditional"
 
@@ -964,13 +966,15 @@ def _match_base(tok: Token, patterns: list[BasePattern]) -> BasePattern | None:
         stack.extend(t.children)
     words = sorted(words, key=lambda t: t.i)[:25]
     lowers = [(t.lower_, t.lemma_.lower()) for t in words]
+    left = [t.lower_ for t in tok.doc[tok.sent.start:tok.i]]
     best: BasePattern | None = None
     for pattern in patterns:
-        if best is not None and pattern.words and len(pattern.words) <= len(best.words):
+        if pattern.before and not _precedes(pattern.before, left, adjacent=pattern.adjacent):
+            continue
+        if best is not None and _pattern_size(pattern) <= _pattern_size(best):
             continue
         if not pattern.words:
-            if best is None:
-                best = pattern
+            best = pattern
             continue
         pos = 0
         ok = True
@@ -983,9 +987,35 @@ def _match_base(tok: Token, patterns: list[BasePattern]) -> BasePattern | None:
                 ok = False
                 break
             pos += 1
-        if ok and (best is None or len(pattern.words) > len(best.words)):
+        if ok:
             best = pattern
     return best
+
+
+def _pattern_size(pattern: BasePattern) -> int:
+    """How many words a pattern asks for: the most specific matching pattern wins."""
+    return len(pattern.words) + sum(min(len(seq) for seq in alts) for alts in pattern.before)
+
+
+def _precedes(chunks: tuple[frozenset[tuple[str, ...]], ...], left: list[str], *,
+              adjacent: bool = False) -> bool:
+    """Do the chunks occur in order (gaps allowed) among the words before the verb?"""
+    if adjacent:
+        return any(tuple(left[len(left) - len(seq):]) == seq
+                   and _precedes(chunks[:-1], left[:len(left) - len(seq)])
+                   for seq in chunks[-1] if len(seq) <= len(left))
+    pos = 0
+    for alts in chunks:
+        found = None
+        for start in range(pos, len(left)):
+            ends = [start + len(seq) for seq in alts if tuple(left[start:start + len(seq)]) == seq]
+            if ends:
+                found = max(ends)
+                break
+        if found is None:
+            return False
+        pos = found
+    return True
 
 
 def _names_place(prep: Token) -> bool:

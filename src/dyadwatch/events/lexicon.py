@@ -60,6 +60,12 @@ class Entry:
     reverse_cameo: str | None = None
     weight: float = 0.6
     where: str = ""
+    # A PETRARCH pattern that spells out the negation before the verb ("&NEGATVAUXVRB * ...")
+    # codes the negated act itself: its code already says "not", so the event is not negated.
+    states_negation: bool = False
+
+
+_NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "cannot"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,9 @@ class BasePattern:
 
     words: tuple[frozenset[str], ...]
     entry: Entry
+    # Words before the verb, in order (gaps allowed); each item: alternative token sequences.
+    before: tuple[frozenset[tuple[str, ...]], ...] = ()
+    adjacent: bool = False  # the last `before` item must end right before the verb
 
 
 @dataclass
@@ -399,7 +408,10 @@ class LexiconBuilder:
                     continue
                 if pattern.reverse:
                     entry = replace(entry, reverse_cameo=pattern.reverse)
-                user.setdefault(lemma, []).append(BasePattern(pattern.words, entry))
+                if any(_NEGATION_WORDS & set(seq) for alts in pattern.before for seq in alts):
+                    entry = replace(entry, states_negation=True)
+                user.setdefault(lemma, []).append(BasePattern(pattern.words, entry, pattern.before,
+                                                             pattern.adjacent))
         if not self._user_verbs:
             # A user verb dictionary replaces the package's verb and noun triggers, so that
             # its codes (e.g. PETRARCH's test codes) are what the coder produces; reporting

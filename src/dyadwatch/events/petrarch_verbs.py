@@ -11,8 +11,8 @@ blocks::
 
 We keep what a dependency parse can use: the verb lemma, the words that must follow it
 (prepositions, particles, object nouns; a synonym set becomes a set of alternatives) and
-the CAMEO code.  Words before the verb and the source/target markers ($, +, %, ^) are
-dropped: the parse finds the arguments.  Malformed lines are reported with file and line
+the CAMEO code, and the words that must precede it ("&NEGATVAUXVRB * OVER EFFORTS").  The
+source/target markers ($, +, %, ^) are dropped: the parse finds the arguments.  Malformed lines are reported with file and line
 and skipped, so one bad line never loses the rest of the dictionary.
 """
 
@@ -37,6 +37,12 @@ class VerbPattern:
     where: str  # "file:line", for users tuning dictionaries
     # "[032:033]": the target's code for the same act, target -> source (visit / host).
     reverse: str | None = None
+    # Words before the verb ("- UNEXPECTEDLY &NEGATVAUXVRB * OVER EFFORTS"): one item per
+    # space-separated chunk, in order with gaps allowed; an item holds the alternative token
+    # sequences of the chunk ("_" joins adjacent words, a synonym set gives alternatives).
+    before: tuple[frozenset[tuple[str, ...]], ...] = ()
+    # "RECENTLY_*": the last word before the verb must be right next to it.
+    adjacent: bool = False
 
     @property
     def length(self) -> int:
@@ -92,6 +98,28 @@ def _words(text: str, synsets: dict[str, frozenset[str]]) -> tuple[frozenset[str
         out.append(frozenset(w for w in word.replace("_", " ").split() if w)
                    if "_" in word else frozenset({word}))
     return tuple(out)
+
+
+def _before(text: str, synsets: dict[str, frozenset[str]]
+            ) -> tuple[frozenset[tuple[str, ...]], ...] | None:
+    """Pattern text before '*' to chunks of alternative token sequences; None when unusable."""
+    text = re.sub(r"[()$+%^|]", " ", text)
+    chunks: list[frozenset[tuple[str, ...]]] = []
+    for chunk in text.split():
+        sequences: set[tuple[str, ...]] = {()}
+        for part in (p for p in chunk.split("_") if p):
+            if part.startswith("&"):
+                alts = synsets.get(part.upper())
+                if not alts:
+                    return None
+                options = {tuple(a.split()) for a in alts}
+            else:
+                options = {(part.lower(),)}
+            sequences = {seq + opt for seq in sequences for opt in options}
+        sequences.discard(())
+        if sequences:
+            chunks.append(frozenset(sequences))
+    return tuple(chunks)
 
 
 def read_verb_dictionary(path: str | Path) -> VerbDictionary:
@@ -166,16 +194,16 @@ def read_verb_dictionary(path: str | Path) -> VerbDictionary:
             if "*" not in body:
                 result.problems.append(f"{where}: pattern without the verb marker '*'")
                 continue
-            before, after = body.split("*", 1)
-            if re.sub(r"[\s$+%^()]", "", before):
-                continue  # needs words before the verb: the parse handles those roles
+            before_text, after = body.split("*", 1)
+            before = _before(before_text, synsets)
             words = _words(after, synsets)
-            if words is None:
+            if words is None or before is None:
                 result.problems.append(f"{where}: unknown synonym set in pattern")
                 continue
             reverse = _reverse_code(codes[-1])
             for lemma, particle, _own in block_verbs:
-                result.add(VerbPattern(lemma, particle + words, code, where, reverse))
+                result.add(VerbPattern(lemma, particle + words, code, where, reverse, before,
+                                       adjacent=before_text.rstrip().endswith("_")))
             continue
         if stripped.startswith("+"):
             stripped = stripped[1:]  # "+IRON_OUT": a verb with its particle
