@@ -128,3 +128,101 @@ def test_paired_codes_of_a_verb_dictionary_code_both_sides(tmp_path, plover: Cod
     plain._nlp = plover.nlp
     assert not any(e.cameo == "033" for e in plain.code_text(
         "The Polish president arrived in Lithuania on Monday.", DAY))
+
+
+def test_verb_patterns_with_words_before_the_verb(tmp_path, plover: Coder) -> None:
+    verbs = tmp_path / "before.verbs.txt"
+    # Own dictionary: a negation synonym set before the verb, a chunk that must touch the
+    # verb ("LATELY_*"), and the most specific pattern winning.
+    verbs.write_text(
+        "&NOTAUX\n+DID N'T\n+WILL NOT\n+REALLY DID NOT\n\n"
+        "--- CRITICIZE  [122] ---\nCRITICIZE\n"
+        "- FIRMLY_&NOTAUX_AGAIN * OVER  [127]\n"
+        "- &NOTAUX AGAIN * OVER  [126]\n"
+        "- &NOTAUX * OVER  [125]\n"
+        "- LATELY_*  [124]\n",
+        encoding="utf-8")
+    coder = Coder(registry=plover.registry, verbs_files=[verbs], conventions="petrarch")
+    coder._nlp = plover.nlp
+
+    def codes(text: str) -> set[tuple[str, str | None, str, bool]]:
+        return {(e.source.code, e.target.code if e.target else None, e.cameo or "", e.negated)
+                for e in coder.code_text(text, DAY)}
+
+    # The pattern spells out the negation: its code is the act, not a negated 122.
+    assert ("FRA", "ITA", "125", False) in codes(
+        "France didn't criticize Italy over the fishing dispute.")
+    assert ("FRA", "ITA", "126", False) in codes(
+        "France will not again criticize Italy over the fishing dispute.")
+    assert ("FRA", "ITA", "127", False) in codes(
+        "France firmly really did not again criticize Italy over the fishing dispute.")
+    # "FIRMLY_&NOTAUX_AGAIN" is one unbroken chunk; with a gap only the gapped pattern fits.
+    assert ("FRA", "ITA", "126", False) in codes(
+        "France firmly really did not even again criticize Italy over the fishing dispute.")
+    # "LATELY_*": only right before the verb.
+    assert ("FRA", "ITA", "124", False) in codes("France lately criticized Italy.")
+    assert not any(c == "124" for _, _, c, _ in codes("France lately did criticize Italy."))
+    assert ("FRA", "ITA", "122", False) in codes("France criticized Italy over the fishing dispute.")
+
+
+def test_user_agents_file_alone_gives_sectors_under_petrarch(tmp_path, plover: Coder) -> None:
+    actors = tmp_path / "mine.actors.txt"
+    actors.write_text("NORTHLAND  [NTH]\nSOUTHMARK  [SMK]\nVALTHER  [NTH]\n", encoding="utf-8")
+    agents = tmp_path / "mine.agents.txt"
+    # No braces: the regular plural counts ("sentries"); "{}" means no plural.
+    agents.write_text("PRESIDENT [~GOV]\nSENTRY [~MIL]\nCONSTABLE {} [~COP]\n", encoding="utf-8")
+    from dyadwatch.actors import get_registry
+
+    registry = get_registry((str(actors), str(agents)))
+    coder = Coder(registry=registry, conventions="petrarch")
+    coder._nlp = plover.nlp
+
+    def pairs(text: str) -> set[tuple[str, str | None, str | None, str | None]]:
+        return {(e.source.code, e.source.sector, e.target.code if e.target else None,
+                 e.target.sector if e.target else None) for e in coder.code_text(text, DAY)}
+
+    # A title right before a named actor: one mention, the named actor in that sector.
+    assert ("NTH", "GOV", "SMK", None) in pairs("Northland President Valther criticized Southmark.")
+    assert ("NTH", "MIL", "SMK", None) in pairs("Northland sentries attacked Southmark.")
+    # "mayor" is a package sector word the user's agents file lacks: PETRARCH gives no sector.
+    assert ("NTH", None, "SMK", None) in pairs("The Northland mayor criticized Southmark.")
+    assert ("NTH", None, "SMK", None) in pairs("Northland constables attacked Southmark.")
+    # Under PLOVER the package sector words still apply.
+    plain = Coder(registry=registry)
+    plain._nlp = plover.nlp
+    assert any(e.source.code == "NTH" and e.source.sector == "GOV"
+               for e in plain.code_text("The Northland mayor criticized Southmark.", DAY))
+
+
+def test_statement_codes_only_under_petrarch(plover: Coder, petrarch: Coder) -> None:
+    text = "Poland expressed sympathy to Lithuania after the floods."
+    # CAMEO 018 (express sympathy) has no PLOVER type: PETRARCH codes it, PLOVER does not.
+    assert any(e.cameo == "018" and e.event == "" and e.source.code == "POL"
+               for e in petrarch.code_text(text, DAY))
+    assert not any(e.cameo == "018" for e in plover.code_text(text, DAY))
+
+
+def test_garbled_and_lower_case_names_resolve(petrarch: Coder) -> None:
+    # A capital inside a word marks a garbled name; a person's name the parser reads as a
+    # name counts in lower case; a lower-case country word does not ("turkey prices").
+    coded = {(e.source.code, e.target.code if e.target else None)
+             for e in petrarch.code_text("Norway criticized fRance over the fishing quotas.", DAY)}
+    assert ("NOR", "FRA") in coded
+    doc = petrarch.nlp("President putin criticized Norway on Tuesday.")
+    mentions = petrarch._get_resolver(doc.vocab).resolve(doc, DAY)
+    assert any(m.actor.code == "RUS" and m.text.lower().endswith("putin") for m in mentions)
+    doc = petrarch.nlp("Farmers said turkey prices rose sharply in the autumn.")
+    assert not any(m.actor.code == "TUR" for m in petrarch._get_resolver(doc.vocab).resolve(doc, DAY))
+
+
+def test_passive_subject_counts_as_the_verbs_object_in_patterns(tmp_path, plover: Coder) -> None:
+    verbs = tmp_path / "passive.verbs.txt"
+    verbs.write_text("--- SUBMIT  [010] ---\nSUBMIT\n- * PROOF  [112]\n", encoding="utf-8")
+    coder = Coder(registry=plover.registry, verbs_files=[verbs], conventions="petrarch")
+    coder._nlp = plover.nlp
+    active = {(e.source.code, e.cameo) for e in coder.code_text("Chile submitted proof against Peru.", DAY)}
+    assert ("CHL", "112") in active
+    # Passive with a "by" agent: "proof ... was submitted by Chile" is "submit proof".
+    passive = {(e.source.code, e.target.code if e.target else None, e.cameo)
+               for e in coder.code_text("Proof against Peru was submitted by Chile.", DAY)}
+    assert ("CHL", "PER", "112") in passive

@@ -270,12 +270,26 @@ def read_agents(path: str | Path) -> tuple[list[PetrarchAgent], list[DictionaryP
             forms = [match["words"]]
             if match["plural"]:
                 forms.append(match["plural"])
+            elif match["plural"] is None:
+                # No braces: PETRARCH forms the regular plural ("{}" means none).
+                forms.append(_regular_plural(match["words"]))
             for form in forms:
                 for expanded in _expand(form, substitutions):
                     phrase = phrase_of(expanded)
                     if phrase:
                         agents.append(PetrarchAgent(phrase, sectors, prefix, lineno))
     return agents, problems
+
+
+def _regular_plural(words: str) -> str:
+    """PETRARCH's plural of an agent phrase: its last word takes -S, -ES or -IES."""
+    words = words.rstrip()
+    upper = words.upper()
+    if upper.endswith("Y") and len(upper) > 1 and upper[-2] not in "AEIOU":
+        return words[:-1] + "IES"
+    if upper.endswith(("S", "X", "Z", "CH", "SH")):
+        return words + "ES"
+    return words + "S"
 
 
 def _expand(form: str, substitutions: dict[str, list[str]]) -> list[str]:

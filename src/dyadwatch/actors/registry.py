@@ -68,7 +68,9 @@ class Alias:
 
 
 def _capitals(text: str) -> tuple[bool, ...]:
-    return tuple(w[:1].isupper() for w in re.split(r"[\s\-]+", text) if w)
+    # A capital anywhere counts: "iSrael" is a garbled name, not an ordinary word.
+    return tuple(w[:1].isupper() or any(c.isupper() for c in w[1:])
+                 for w in re.split(r"[\s\-]+", text) if w)
 
 
 @dataclass
@@ -205,8 +207,12 @@ class Registry:
                     continue
                 seen.add((start, end, key, exact_pass))
                 span_text = doc[start:end].text
+                # The parser read a lower-case word as a name ("President obama"): the case
+                # was lost in the text, so a person's name counts (not places: "turkey").
+                named = len(span_text) >= 4 and all(t.pos_ == "PROPN" for t in doc[start:end])
                 aliases = [a for a in self._index.get(key, ())
-                           if a.exact == exact_pass and a.case_fits(span_text)]
+                           if a.exact == exact_pass and (
+                               a.case_fits(span_text) or (named and a.entry.kind == "person"))]
                 if aliases:
                     candidates.append(PhraseHit(start, end, key, aliases))
         candidates.sort(key=lambda h: (-(h.end - h.start), -max(a.entry.weight for a in h.aliases),

@@ -420,15 +420,25 @@ def _merge_titled_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 class Resolver:
     """Finds actor mentions in spaCy Docs with a :class:`Registry`."""
 
-    def __init__(self, registry: Registry | None = None) -> None:
+    def __init__(self, registry: Registry | None = None, *, user_agents_only: bool = False) -> None:
+        """``user_agents_only``: PETRARCH's reading, where a user's agents dictionary is the
+        only source of sectors (package-only sector words then add none)."""
         if registry is None:
             from dyadwatch.actors.registry import get_registry
 
             registry = get_registry()
         self.registry = registry
         own = registry.entries[len(registry.base.entries):] if registry.base else []
-        self._user_sectors_only = any(e.kind == "sector" and e.source.startswith("user:")
-                                      for e in own)
+        self._user_sector_words = frozenset(
+            " ".join(a.lower().split()) for e in own
+            if e.kind == "sector" and e.source.startswith("user:") for a in e.aliases
+        ) if user_agents_only else frozenset()
+
+    def _names_user_sector(self, doc: Doc, group: _Group) -> bool:
+        """Does the group hold a sector word of the user's agents file ("Deputy Prime Minister")?"""
+        words = [t.lower_ for t in doc[group.start:group.end]]
+        return any(" ".join(words[i:j]) in self._user_sector_words
+                   for i in range(len(words)) for j in range(i + 1, min(len(words), i + 4) + 1))
 
     def resolve(self, doc: Doc, when: date | None = None, *,
                 context_codes: Sequence[str] = ()) -> list[Mention]:
@@ -463,9 +473,10 @@ class Resolver:
             if _is_location(doc, group) or _modifies_a_thing(doc, group):
                 how = "place"
             sector = None if how == "place" or match.sector in _NO_SECTOR else match.sector
-            if (sector is not None and self._user_sectors_only and group.sector is not None
+            if (sector is not None and self._user_sector_words and group.sector is not None
                     and not group.sector.source.startswith("user:")
-                    and match.sector == group.sector.sector):
+                    and match.sector == group.sector.sector
+                    and not self._names_user_sector(doc, group)):
                 # PETRARCH codes sectors from its agents dictionary alone: with a user's
                 # agents file, a word only the package knows ("mayor") names no sector.
                 sector = None

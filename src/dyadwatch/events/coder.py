@@ -101,15 +101,23 @@ class Coder:
         conventions, problems = build_conventions(name, self._base_lexicon.conventions)
         self.problems.extend(p for p in problems if p not in self.problems)
         self.conventions = conventions
+        self._resolver = None  # the resolver follows the conventions (user_agents_only)
         lex = self._base_lexicon
         if conventions.place_target_events:
             lex = replace(lex, place_target_events=(
                 lex.place_target_events | set(conventions.place_target_events)))
+        if conventions.statement_codes and lex.statements:
+            base = dict(lex.base)
+            for lemma, patterns in lex.statements.items():
+                base[lemma] = [*base.get(lemma, ()), *patterns]
+            lex = replace(lex, base=base)
         self.lexicon = lex
         digest = hashlib.sha256((CODER_LOGIC_VERSION + self._base_lexicon.fingerprint
                                  + _source_fingerprint()).encode())
         suffix = "" if conventions.name == DEFAULT_CONVENTIONS else f"-{conventions.name}"
         self.version = f"coder-{CODER_LOGIC_VERSION}-{digest.hexdigest()[:10]}{suffix}"
+        if hasattr(self, "_cheap_words"):
+            self._cheap_words = self._build_cheap_words()  # the trigger words follow the lexicon
 
     # -- collaborators ---------------------------------------------------------------------
     @property
@@ -137,7 +145,8 @@ class Coder:
                 from dyadwatch.actors import Resolver
 
                 registry = self.registry
-                self._resolver = Resolver(registry)
+                self._resolver = Resolver(registry,
+                                          user_agents_only=self.conventions.user_agents_only)
             except (ImportError, TypeError):
                 from dyadwatch.events._fallback_actors import FallbackResolver
 
@@ -958,13 +967,20 @@ def _match_base(tok: Token, patterns: list[BasePattern]) -> BasePattern | None:
     # Words of the verb's own phrase, not of clauses hanging from it.
     words: list[Token] = []
     stack = [c for c in tok.children if c.i > tok.i]
+    # A passive's subject is the verb's object ("evidence was presented by X" = present
+    # evidence): its words come first, as they would after an active verb.
+    passive_objects = [c for c in tok.children if c.dep_ == "nsubjpass" and c.pos_ != "PRON"]
+    for subject in passive_objects:
+        words.append(subject)
+        stack.extend(c for c in subject.children if c.dep_ not in {"det", "poss"})
     while stack:
         t = stack.pop()
         if t.dep_ in {"advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "conj"}:
             continue
         words.append(t)
         stack.extend(t.children)
-    words = sorted(words, key=lambda t: t.i)[:25]
+    first = {t.i for s in passive_objects for t in s.subtree}
+    words = sorted(words, key=lambda t: (t.i not in first, t.i))[:25]
     lowers = [(t.lower_, t.lemma_.lower()) for t in words]
     left = [t.lower_ for t in tok.doc[tok.sent.start:tok.i]]
     best: BasePattern | None = None

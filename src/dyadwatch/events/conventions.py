@@ -71,6 +71,12 @@ class Conventions:
     # Coordinated doers meeting "in PLACE": PLOVER makes them each other's targets,
     # PETRARCH codes the place.
     place_over_partners: bool = False
+    # PETRARCH codes sectors from the user's agents dictionary alone: when one is loaded, a
+    # sector word only the package knows ("mayor", "leaders") adds no sector.
+    user_agents_only: bool = False
+    # PETRARCH codes CAMEO 01x statements that name what is stated ("expressed sorrow" 018,
+    # "claimed responsibility" 015); PLOVER has no type for them.
+    statement_codes: bool = False
     statement_rules: tuple[StatementRule, ...] = field(default_factory=tuple)
 
 
@@ -97,7 +103,7 @@ def build_conventions(name: str, sections: Mapping[str, Mapping[str, Any]],
     known_keys = {"description", "future_as_act", "intent_verbs", "intent_aux", "implied_events", "noun_events",
                   "subordinate_events", "passive_subject_source",
                   "paired_codes",
-                  "place_target_events", "first_actor_target", "place_over_partners",
+                  "place_target_events", "first_actor_target", "place_over_partners", "user_agents_only", "statement_codes",
                   "statement_rules", "__line__"}
     for key in sorted(set(spec) - known_keys):
         problems.append(f"{where}:{line}: conventions {name!r}: unknown setting {key!r}")
@@ -129,6 +135,8 @@ def build_conventions(name: str, sections: Mapping[str, Mapping[str, Any]],
         place_target_events=_words(spec.get("place_target_events"), upper=True),
         first_actor_target=bool(spec.get("first_actor_target", False)),
         place_over_partners=bool(spec.get("place_over_partners", False)),
+        user_agents_only=bool(spec.get("user_agents_only", False)),
+        statement_codes=bool(spec.get("statement_codes", False)),
         statement_rules=tuple(rules),
     )
     return conventions, problems

@@ -84,6 +84,9 @@ class Lexicon:
     verbs: dict[str, Entry] = field(default_factory=dict)
     nouns: dict[str, Entry] = field(default_factory=dict)
     base: dict[str, list[BasePattern]] = field(default_factory=dict)
+    # PETRARCH's CAMEO 01x statement patterns ("express sorrow" 018): no PLOVER type, so
+    # only PETRARCH conventions add them to `base` (data/petrarch_statements.tsv).
+    statements: dict[str, list[BasePattern]] = field(default_factory=dict)
     reporting_verbs: set[str] = field(default_factory=set)
     light_verbs: set[str] = field(default_factory=set)
     intent_adjectives: set[str] = field(default_factory=set)
@@ -365,8 +368,10 @@ class LexiconBuilder:
         self.add_yaml(text, str(path))
 
     # -- PETRARCH-derived ---------------------------------------------------------------
-    def add_base_tsv(self, text: str, name: str) -> None:
+    def add_base_tsv(self, text: str, name: str, *, statements: bool = False) -> None:
+        """Base patterns; ``statements``: CAMEO 01x codes kept as CAMEO-only entries."""
         self._hash.update(text.encode("utf-8"))
+        target = self.lex.statements if statements else self.lex.base
         synsets: dict[str, frozenset[str]] = {}
         cache: dict[str, Entry | None] = {}
         for number, line in enumerate(text.splitlines(), start=1):
@@ -382,14 +387,16 @@ class LexiconBuilder:
                 continue
             lemma, words, code = parts
             if code not in cache:
-                cache[code] = cameo_entry(code, f"{name}:{number}")
+                cache[code] = (Entry(event="", cameo=code, weight=0.45, where=f"{name}:{number}")
+                               if statements and code.isdigit()
+                               else cameo_entry(code, f"{name}:{number}"))
             entry = cache[code]
-            if entry is None or not entry.event:
+            if entry is None or not (entry.event or statements):
                 continue
             positions = tuple(
                 synsets.get(w) or frozenset(a.replace("_", " ") for a in w.split("|"))
                 for w in words.split())
-            self.lex.base.setdefault(lemma, []).append(BasePattern(positions, entry))
+            target.setdefault(lemma, []).append(BasePattern(positions, entry))
 
     def add_verbs_file(self, path: str | Path) -> None:
         """A user PETRARCH verb dictionary: its patterns take precedence over the base."""
@@ -417,6 +424,7 @@ class LexiconBuilder:
             # its codes (e.g. PETRARCH's test codes) are what the coder produces; reporting
             # verbs, light verbs and modality cues still apply.
             self.lex.base, self.lex.verbs, self.lex.nouns = {}, {}, {}
+            self.lex.statements = {}
             self.lex.cameo_mode = True
             self._user_verbs = True
         for lemma, patterns in user.items():
@@ -436,6 +444,8 @@ def load_lexicon(lexicon_files: Sequence[str | Path] = (),
     """The package lexicons plus the user's files (later files override earlier keys)."""
     builder = LexiconBuilder()
     builder.add_base_tsv(_package_text("petrarch_verbs.tsv"), "petrarch_verbs.tsv")
+    builder.add_base_tsv(_package_text("petrarch_statements.tsv"), "petrarch_statements.tsv",
+                         statements=True)
     builder.add_yaml(_package_text("triggers.yaml"), "triggers.yaml")
     for path in lexicon_files:
         builder.add_yaml_file(path)

@@ -47,6 +47,8 @@ CONTEXT_SENTENCES = 2
 #: Sentences longer than this are not parsed: they are tables or run-on boilerplate,
 #: and the parser's cost grows with length.
 MAX_SENTENCE_CHARS = 2000
+#: Sentences per ``nlp.pipe`` batch in a worker (larger batches cost memory, not speed).
+PARSE_BATCH = 32
 #: Coded once per process before any document, to build the registry's matchers.
 WARM_UP_TEXT = "Russia and China held talks in Geneva, the United Nations said."
 
@@ -244,7 +246,7 @@ def _add_themes(event: Event, sentence: str) -> None:
 def _parse(tools: _Tools, texts: list[str]) -> list[Any]:
     """Parsed docs for ``texts`` (None where the parser fails), batched."""
     try:
-        return list(tools.nlp.pipe(texts, batch_size=128))
+        return list(tools.nlp.pipe(texts, batch_size=PARSE_BATCH))
     except Exception:
         # Find the culprit one by one rather than lose the whole chunk.
         docs = []
