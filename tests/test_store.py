@@ -9,8 +9,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from dyadwatch.store import Store, StoreError, resolve_url
-from dyadwatch.store import schema
+from dyadwatch.store import Store, StoreError, resolve_url, schema
 
 POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
 
