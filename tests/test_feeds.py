@@ -250,7 +250,8 @@ def test_watch_stops_cleanly_on_ctrl_c(server, db_path, store):
         feed_store.add_feed(conn, server.url("/feeds/official.atom"), "Official")
     env = {**os.environ, "DYADWATCH_DB": str(db_path)}
     process = subprocess.Popen(
-        [str(REPO / ".venv/bin/dyadwatch"), "watch", "--every", "1h", "--no-code", "--per-host-delay", "0"],
+        # The interpreter running the tests has dyadwatch installed, whatever its venv is called.
+        [sys.executable, "-m", "dyadwatch", "watch", "--every", "1h", "--no-code", "--per-host-delay", "0"],
         stderr=subprocess.PIPE, text=True, env=env,
     )
     lines = []
