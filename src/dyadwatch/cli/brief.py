@@ -3,43 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import click
 
-from dyadwatch.cli.common import db_option, dumps, err_console, open_store, warn
+from dyadwatch.cli.common import db_option, dumps, err_console, open_store, period_bound, warn
 from dyadwatch.cli.evaluate import eval_group
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-
-
-def _day(value: str | None, *, end: bool, option: str) -> date | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD; a partial date is its first day (its last for --until)."""
-    if value is None:
-        return None
-    match = _PARTIAL_DATE.match(value.strip())
-    if not match:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=option)
-    year, month, day = int(match[1]), match[2], match[3]
-    try:
-        if day is not None:
-            return date(year, int(month), int(day))
-        if month is not None:
-            first = date(year, int(month), 1)
-            if not end:
-                return first
-            return date(year + (first.month == 12), first.month % 12 + 1, 1) - timedelta(days=1)
-        return date(year, 12, 31) if end else date(year, 1, 1)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r}: {exc}", param_hint=option) from exc
 
 
 def _window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
-    since_day = _day(since, end=False, option="--since")
-    until_day = _day(until, end=True, option="--until")
+    since_day = period_bound(since, end=False, option="--since")
+    until_day = period_bound(until, end=True, option="--until")
     if since_day and until_day and since_day > until_day:
         raise click.BadParameter(f"--since {since} is after --until {until}", param_hint="--since")
     return since_day, until_day

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 import click
@@ -106,3 +107,27 @@ def progress(
             yield item
             bar.advance(task)
 
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def period_bound(value: str | None, *, end: bool, option: str) -> date | None:
+    """--since/--until: YYYY, YYYY-MM or YYYY-MM-DD; a partial date is its first day
+    (its last day when it closes a range)."""
+    if value is None:
+        return None
+    match = _PARTIAL_DATE.match(value.strip())
+    if not match:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=option)
+    year, month, day = int(match[1]), match[2], match[3]
+    try:
+        if day is not None:
+            return date(year, int(month), int(day))
+        if month is not None:
+            first = date(year, int(month), 1)
+            if not end:
+                return first
+            return date(year + (first.month == 12), first.month % 12 + 1, 1) - timedelta(days=1)
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: {exc}", param_hint=option) from exc

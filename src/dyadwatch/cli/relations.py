@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from datetime import date, timedelta
 from typing import Any
 
 import click
 from rich.table import Table
 
-from dyadwatch.cli.common import db_option, dumps, open_store, out_console, warn
+from dyadwatch.cli.common import db_option, dumps, open_store, out_console, period_bound, warn
 from dyadwatch.relations.codes import RelationsError
 from dyadwatch.relations.periods import FREQS
 from dyadwatch.relations.series import QUAD_NAMES, dyad_series
@@ -19,29 +17,6 @@ from dyadwatch.relations.summary import themes_summary
 from dyadwatch.relations.themes import theme_ids
 from dyadwatch.store import Store
 from dyadwatch.store.series import has_documents
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-
-
-def _parse_day(value: str | None, *, end: bool, option: str) -> date | None:
-    """'2022', '2022-03' or '2022-03-15'; a partial date means its first day (or last, for --until)."""
-    if value is None:
-        return None
-    match = _PARTIAL_DATE.match(value.strip())
-    if not match:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=option)
-    year, month, day = int(match[1]), match[2], match[3]
-    try:
-        if day is not None:
-            return date(year, int(month), int(day))
-        if month is not None:
-            first = date(year, int(month), 1)
-            if not end:
-                return first
-            return date(year + (first.month == 12), first.month % 12 + 1, 1) - timedelta(days=1)
-        return date(year, 12, 31) if end else date(year, 1, 1)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r}: {exc}", param_hint=option) from exc
 
 
 def code_pending_documents(store: Store, *, quiet: bool) -> None:
@@ -178,8 +153,8 @@ def dyad_command(
     A and B are actor codes (USA, RUS, NATO, ...) or groups (EU-members, NATO-members).
     Negated events never count; future and hypothetical ones are shown apart as announced.
     """
-    since_day = _parse_day(since, end=False, option="--since")
-    until_day = _parse_day(until, end=True, option="--until")
+    since_day = period_bound(since, end=False, option="--since")
+    until_day = period_bound(until, end=True, option="--until")
     if plot_path and not plot_path.lower().endswith((".png", ".svg")):
         raise click.BadParameter(f"{plot_path}: the chart is written as .png or .svg", param_hint="--plot")
     store = open_store()
@@ -226,8 +201,8 @@ def _themes_csv(result: dict[str, Any]) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar while coding pending documents.")
 def themes_command(a: str, b: str, since: str | None, until: str | None, fmt: str, quiet: bool) -> None:
     """What relations between A and B are about: counted events per theme, with top events."""
-    since_day = _parse_day(since, end=False, option="--since")
-    until_day = _parse_day(until, end=True, option="--until")
+    since_day = period_bound(since, end=False, option="--since")
+    until_day = period_bound(until, end=True, option="--until")
     store = open_store()
     code_pending_documents(store, quiet=quiet)
     try:

@@ -29,27 +29,34 @@ def find_by_canonical_url(conn: Connection, url: str) -> int | None:
     ).scalar()
 
 
+def document_values(document: Document, *, minhash: bytes | None) -> dict[str, Any]:
+    """The columns a Document fills in the documents table (content and metadata)."""
+    return {
+        "content_hash": document.content_hash,
+        "title": document.title,
+        "url": document.url,
+        "canonical_url": document.extra.get("canonical_url") or document.url,
+        "published": document.published,
+        "published_precision": document.published_precision,
+        "source": document.source,
+        "author": document.author,
+        "kind": document.kind,
+        "text": document.text,
+        "blocks": [asdict(block) for block in document.blocks],
+        "footnotes": document.footnotes,
+        "extra": {k: v for k, v in document.extra.items() if k != "canonical_url"},
+        "minhash": minhash,
+    }
+
+
 def insert_document(conn: Connection, document: Document, *, minhash: bytes | None, story_id: int | None) -> int:
     """Store one document; returns its id. Its story defaults to itself."""
     result = conn.execute(
         documents.insert().values(
             ref=document.ref,
-            content_hash=document.content_hash,
-            title=document.title,
-            url=document.url,
-            canonical_url=document.extra.get("canonical_url") or document.url,
-            published=document.published,
-            published_precision=document.published_precision,
-            source=document.source,
-            author=document.author,
-            kind=document.kind,
-            text=document.text,
-            blocks=[asdict(block) for block in document.blocks],
-            footnotes=document.footnotes,
-            extra={k: v for k, v in document.extra.items() if k != "canonical_url"},
             story_id=story_id,
-            minhash=minhash,
             ingested_at=datetime.now().replace(microsecond=0),
+            **document_values(document, minhash=minhash),
         )
     )
     doc_id = int(result.inserted_primary_key[0])

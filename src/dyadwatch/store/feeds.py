@@ -9,7 +9,6 @@ tries so failures are retried on later polls only up to a limit.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from dyadwatch.model import Document
+from dyadwatch.store.documents import document_values
 from dyadwatch.store.schema import documents, feeds, fetches, mentions, sentences
 
 #: Statuses of a fetched URL that may be tried again.
@@ -134,21 +134,7 @@ def upgrade_summary(conn: Connection, doc_id: int, document: Document, *, minhas
     conn.execute(sentences.delete().where(sentences.c.doc_id == doc_id))
     conn.execute(mentions.delete().where(mentions.c.doc_id == doc_id))
     conn.execute(documents.update().where(documents.c.id == doc_id).values(
-        content_hash=document.content_hash,
-        title=document.title,
-        url=document.url,
-        canonical_url=document.extra.get("canonical_url") or document.url,
-        published=document.published,
-        published_precision=document.published_precision,
-        source=document.source,
-        author=document.author,
-        kind=document.kind,
-        text=document.text,
-        blocks=[asdict(block) for block in document.blocks],
-        footnotes=document.footnotes,
-        extra={k: v for k, v in document.extra.items() if k != "canonical_url"},
-        minhash=minhash,
-        coded_version=None,
+        **document_values(document, minhash=minhash), coded_version=None,
     ))
 
 
