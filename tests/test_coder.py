@@ -191,6 +191,38 @@ def test_dates_resolve_against_publication():
     assert event_date("They met yesterday.", None) == (None, "day")
 
 
+def test_dates_in_another_clause_do_not_date_the_event(coder):
+    # The agreement's deadline sits in an "after" clause headed by another verb: the event
+    # keeps the reporting verb's date (the Tuesday before publication).
+    text = ("The Indian foreign minister said on Tuesday that India was ready to keep "
+            "buying Iranian oil for six months after the waiver lapses on July 1, 2026.")
+    events = code(coder, text)
+    assert events
+    assert all(e.date == date(2025, 3, 11) for e in events)
+    # A relative clause's date belongs to the noun it describes, not to the event.
+    text = "Japan praised the accord with China, which expires on 30 June 2027."
+    events = code(coder, text)
+    assert events and all(e.date == DAY for e in events)
+    # The same date in the trigger's own clause still dates it.
+    text = "Japan praised the accord with China on 30 June 2024."
+    assert [e.date for e in code(coder, text)][:1] == [date(2024, 6, 30)]
+
+
+def test_subordinate_event_keeps_its_own_date(coder):
+    text = ("Moscow vowed on Tuesday to retaliate after Washington imposed new sanctions "
+            "on Russian banks on March 3.")
+    dates = {e.event: e.date for e in code(coder, text)}
+    assert dates.get("SANCTION") == date(2025, 3, 3)
+    assert dates.get("THREATEN") == date(2025, 3, 11)
+
+
+def test_restricted_event_date_skips_rejected_phrases():
+    text = "They met on Wednesday before the deal expires on 5 April 2025."
+    start = text.index("5 April")
+    assert event_date(text, DAY) == (date(2025, 4, 5), "day")
+    assert event_date(text, DAY, lambda a, b: b <= start) == (date(2025, 3, 12), "day")
+
+
 def test_event_carries_date_and_evidence(coder):
     text = "Officials said it was calm. Poland expelled three Belarusian diplomats on Monday."
     events = code(coder, text)

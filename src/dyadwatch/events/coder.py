@@ -489,7 +489,11 @@ class Coder:
         for cand in order:
             if cand.suppressed and not (cand.kind == "noun" and cand.entry.weight >= 0.5):
                 continue
-            events = self._events_for(doc, sent, index, cand, finder, day, precision,
+            cand_day, cand_precision = day, precision
+            if day is not None and day != when:
+                # The sentence names a date: keep it only if it sits in this trigger's clause.
+                cand_day, cand_precision = _clause_date(cand.token, sent, when)
+            events = self._events_for(doc, sent, index, cand, finder, cand_day, cand_precision,
                                       context_codes, reported_by)
             if cand.kind == "noun" and cand.token.i in covered:
                 continue
@@ -1247,6 +1251,62 @@ def _clause_depth(tok: Token) -> int:
                 depth += 1
         cur = cur.head
     return depth
+
+
+# Clause edges a date may not cross: another verb's adverbial or relative clause dates that
+# verb ("ready to observe the limits after it expires on 5 February").
+_FOREIGN_CLAUSES = {"advcl", "relcl", "acl", "csubj", "csubjpass"}
+# Edges that keep one event's clause: reporting frames and coordinated verbs.
+_SHARED_CLAUSES = {"ccomp", "parataxis", "conj", "xcomp"}
+
+
+def _clause_head(tok: Token) -> Token:
+    """The verb heading ``tok``'s finite or adverbial clause (xcomp stays in its governor's)."""
+    cur = tok
+    for _ in range(30):
+        # The edge label marks a clause even when the tagger misses the verb ("the waiver
+        # lapses" as a noun); coordination only counts between verbs.
+        if cur.head.i == cur.i or cur.dep_ in _FOREIGN_CLAUSES | {"ccomp", "parataxis"} or (
+                cur.dep_ == "conj" and cur.pos_ in {"VERB", "AUX"}):
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _own_clauses(trigger: Token) -> set[int]:
+    """Clause heads whose dates date ``trigger``: its own clause, then up through reporting
+    and coordination edges to the governing verb, never out of another verb's subordinate."""
+    heads: set[int] = set()
+    head = _clause_head(trigger)
+    for _ in range(10):
+        heads.add(head.i)
+        if head.head.i == head.i or head.dep_ not in _SHARED_CLAUSES:
+            break
+        head = _clause_head(head.head)
+    return heads
+
+
+def _clause_date(trigger: Token, sent: Span, when: date | None) -> tuple[date | None, str]:
+    own = _own_clauses(trigger)
+    base = sent.start_char
+
+    def allowed(start: int, end: int) -> bool:
+        toks = [t for t in sent if t.idx < base + end and t.idx + len(t) > base + start]
+        if not toks:
+            return True
+        # The phrase's own root: the token whose head lies outside it.
+        ids = {t.i for t in toks}
+        root = next((t for t in toks if t.head.i not in ids or t.head.i == t.i), toks[0])
+        head = _clause_head(root)
+        for _ in range(10):
+            # "expelled diplomats and closed the consulate on Monday": a coordinated verb's
+            # date is the whole coordination's.
+            if head.i in own or head.dep_ != "conj":
+                break
+            head = _clause_head(head.head)
+        return head.i in own
+
+    return event_date(sent.text, when, allowed)
 
 
 def _quad(event: str) -> int | None:

@@ -9,6 +9,7 @@ A cheap regular expression finds date-like phrases first; only those go to datep
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -100,19 +101,27 @@ def _resolve(phrase: str, kind: str, published: date) -> tuple[date, str] | None
     return day, "day"
 
 
-def event_date(sentence: str, published: date | None) -> tuple[date | None, str]:
-    """The date the sentence gives for its event, else the publication date ('day')."""
+def event_date(sentence: str, published: date | None,
+               allowed: Callable[[int, int], bool] | None = None) -> tuple[date | None, str]:
+    """The date the sentence gives for its event, else the publication date ('day').
+
+    ``allowed(start, end)`` (character offsets in ``sentence``) rejects date phrases that
+    belong to another clause ("... after it expires on 5 February"): those date that
+    clause's happening, not the event being coded.
+    """
     if published is None:
         return None, "day"
     if isinstance(published, datetime):
         published = published.date()
     for pattern, kind in _PATTERNS:
-        match = pattern.search(sentence)
-        if match:
+        for match in pattern.finditer(sentence):
+            if allowed is not None and not allowed(match.start(1), match.end(1)):
+                continue
             try:
                 resolved = _resolve(match.group(1), kind, published)
             except (ValueError, OverflowError):
                 resolved = None
             if resolved is not None:
                 return resolved
+            break  # an unparseable phrase: fall through to the next pattern as before
     return published, "day"
