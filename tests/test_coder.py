@@ -367,3 +367,28 @@ def test_sector_from_the_head_noun_of_an_of_from_phrase(coder: Coder) -> None:
     # "Soldiers from Russia": the actor is Russia, the head noun says it is the military.
     e = top(coder, "Soldiers from Russia attacked Ukrainian villages.")
     assert (e.source.code, e.source.sector) == ("RUS", "MIL")
+
+
+def test_a_published_report_speaks_for_where_it_was_released(coder: Coder) -> None:
+    events = code(coder, "A report released on Monday in the Georgian capital accused Russia "
+                         "of blocking the border crossings.")
+    assert ("GEO", "RUS") in {pair(e) for e in events if e.event == "ACCUSE"}
+    # The released report is what was released, not a release by Georgia.
+    assert not any(e.event == "RETREAT" for e in events)
+
+
+def test_coercion_by_several_agents_is_not_between_them(coder: Coder) -> None:
+    events = code(coder, "The blockade was imposed on the island by Egypt, Saudi Arabia and "
+                         "Bahrain.")
+    assert not {("EGY", "SAU"), ("SAU", "EGY")} & {pair(e) for e in events}
+    # A pact signed by two states is still between them.
+    signed = code(coder, "The pact was signed by Egypt and Saudi Arabia on Tuesday.")
+    assert ("EGY", "SAU") in {pair(e) for e in signed}
+
+
+def test_a_bare_infinitive_does_not_share_a_past_verbs_subject(coder: Coder) -> None:
+    # The parser joins "join" to "jailed"; the court did not join the group.
+    events = code(coder, "A Kenyan court has jailed a Somali man for two years for helping "
+                         "young recruits join an armed group in Yemen, his lawyer said Tuesday.")
+    assert ("KEN", "SOM") in {pair(e) for e in events}
+    assert not any(e.evidence.trigger == "join" and e.source.code == "KEN" for e in events)

@@ -226,3 +226,18 @@ def test_passive_subject_counts_as_the_verbs_object_in_patterns(tmp_path, plover
     passive = {(e.source.code, e.target.code if e.target else None, e.cameo)
                for e in coder.code_text("Proof against Peru was submitted by Chile.", DAY)}
     assert ("CHL", "PER", "112") in passive
+
+
+def test_agreed_act_is_the_act_under_petrarch(plover: Coder, petrarch: Coder) -> None:
+    text = "Canada has agreed to lift its sanctions on Belarus."
+    assert ("CAN", "BLR", "08") in triples(petrarch.code_text(text, DAY))
+    # PLOVER: agreeing is the commitment.
+    assert ("CAN", "BLR", "03") in triples(plover.code_text(text, DAY))
+
+
+def test_talks_are_held_by_both_sides_under_petrarch(plover: Coder, petrarch: Coder) -> None:
+    text = "The Kenyan foreign minister held talks with Ethiopian officials in Nairobi."
+    assert {("KEN", "ETH", "04"), ("ETH", "KEN", "04")} <= triples(petrarch.code_text(text, DAY))
+    # A meeting "with" someone stays the doer's act.
+    met = triples(petrarch.code_text("The Kenyan foreign minister met with Ethiopian officials.", DAY))
+    assert ("KEN", "ETH", "04") in met and ("ETH", "KEN", "04") not in met

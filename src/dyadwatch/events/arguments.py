@@ -102,6 +102,16 @@ class ArgumentFinder:
                                 if g.dep_ == "pobj":
                                     walk(g, max(tier, 1), depth + 1, tag)
                     continue
+                if dep == "acl" and child.lemma_.lower() in self.lex.origin_participles \
+                        and tok.lemma_.lower() in self.lex.statement_nouns and depth < 3:
+                    # "a report released in Kigali", "a study published by the ministry":
+                    # the place or the publisher speaks through the document.
+                    for p in child.children:
+                        if p.dep_ in {"prep", "agent"} and p.lower_ in {"in", "by", "from"}:
+                            for g in p.children:
+                                if g.dep_ == "pobj":
+                                    walk(g, max(tier, 1), depth + 1, tag)
+                    continue
                 if dep in _CLAUSE_DEPS:
                     continue
                 if dep == "prep":
@@ -346,6 +356,10 @@ class ArgumentFinder:
                 if found:
                     return found
             return self.subjects(governor, depth + 1)
+        if verb.dep_ == "conj" and verb.tag_ == "VB" and head.tag_ in {"VBD", "VBN", "VBZ"}:
+            # A bare infinitive cannot share a finite verb's subject ("has jailed a student
+            # for helping militants join a group"): the parser joined it to the wrong verb.
+            return []
         if verb.dep_ in {"conj", "advcl", "ccomp"} and head.pos_ in {"VERB", "AUX", "ADJ"}:
             if verb.dep_ == "ccomp":
                 return []
@@ -361,7 +375,8 @@ class ArgumentFinder:
                 gov = head.head.head if head.dep_ == "pobj" else head.head
                 return self.subjects(gov, depth + 1)
             return []
-        if verb.dep_ == "acl" and head.lemma_.lower() in self.lex.statement_nouns:
+        if verb.dep_ == "acl" and verb.tag_ != "VBN" and \
+                head.lemma_.lower() in self.lex.statement_nouns:
             # "issued a declaration demanding ...": whoever issued it.
             owner = self.noun_agent(head) or self.np_actors(head, "relhead")
             if owner:

@@ -721,7 +721,8 @@ class Coder:
         secondary: tuple[str, str] | None = None  # (event, modality) of the stated event
         wished = conv.future_as_act and (_wished(anchor, conv) or any(
             c.dep_ == "aux" and c.lower_ in conv.intent_aux for c in anchor.children))
-        if cand.intent and conv.future_as_act and cand.content is not None and \
+        if (cand.intent or cand.token.lemma_.lower() in conv.act_verbs) and \
+                conv.future_as_act and cand.content is not None and \
                 cand.content.entry.event and \
                 cand.token.lemma_.lower() not in conv.intent_verbs:
             # PETRARCH: "pledged to expel" is the expulsion, stated.
@@ -784,7 +785,10 @@ class Coder:
                 for t in targets:
                     if s.key != t.key or t.via == "domestic":
                         pairs.append((s, t))
-        elif len(sources) >= 2 and _coordinated(sources, doc):
+        elif len(sources) >= 2 and _coordinated(sources, doc) and not (
+                all(s.via.startswith("agent") for s in sources) and _quad(event) in (3, 4)):
+            # "A and B held talks" are each other's partners; "an agreement forced on X by
+            # A and B" has two doers of one coercion, not a conflict between them.
             pairs = [(a, b) for a, b in permutations(sources, 2) if a.code != b.code]
             pattern += " reciprocal"
         if not pairs:

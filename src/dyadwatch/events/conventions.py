@@ -50,6 +50,9 @@ class Conventions:
     intent_verbs: frozenset[str] = frozenset()
     # ... and auxiliaries that state an intent rather than the act ("said it would free").
     intent_aux: frozenset[str] = frozenset()
+    # With ``future_as_act``: governing verbs whose complement is coded as the act, like an
+    # intent ("agreed to lift sanctions" = the easing, agreed).
+    act_verbs: frozenset[str] = frozenset()
     # PLOVER: implied events ("signed a pact" is also AGREE; the stated future act kept
     # as a second event).  PETRARCH: one code per verb phrase.
     implied_events: bool = True
@@ -100,7 +103,7 @@ def build_conventions(name: str, sections: Mapping[str, Mapping[str, Any]],
     spec = sections[name]
     problems: list[str] = []
     line = spec.get("__line__", "?")
-    known_keys = {"description", "future_as_act", "intent_verbs", "intent_aux", "implied_events", "noun_events",
+    known_keys = {"description", "future_as_act", "intent_verbs", "intent_aux", "act_verbs", "implied_events", "noun_events",
                   "subordinate_events", "passive_subject_source",
                   "paired_codes",
                   "place_target_events", "first_actor_target", "place_over_partners", "user_agents_only", "statement_codes",
@@ -127,6 +130,7 @@ def build_conventions(name: str, sections: Mapping[str, Mapping[str, Any]],
         future_as_act=bool(spec.get("future_as_act", False)),
         intent_verbs=_words(spec.get("intent_verbs")),
         intent_aux=_words(spec.get("intent_aux")),
+        act_verbs=_words(spec.get("act_verbs")),
         implied_events=bool(spec.get("implied_events", True)),
         noun_events=bool(spec.get("noun_events", True)),
         subordinate_events=bool(spec.get("subordinate_events", True)),

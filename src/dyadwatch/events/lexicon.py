@@ -106,6 +106,7 @@ class Lexicon:
     on_light_verbs: set[str] = field(default_factory=set)
     domestic_events: set[str] = field(default_factory=set)
     location_participles: set[str] = field(default_factory=set)
+    origin_participles: set[str] = field(default_factory=set)
     purpose_target_events: set[str] = field(default_factory=set)
     unattributed_events: set[str] = field(default_factory=set)
     context_phrases: set[str] = field(default_factory=set)
@@ -248,6 +249,7 @@ class LexiconBuilder:
             stative=bool(spec.get("stative", False)),
             not_places=bool(spec.get("not_places", False)),
             also=tuple(str(a).upper() for a in spec.get("also") or ()),
+            reverse_cameo=str(spec["paired"]) if spec.get("paired") else None,
             solo=solo,
             civilian=civilian,
             military=military,
@@ -289,6 +291,7 @@ class LexiconBuilder:
                                 ("on_light_verbs", lex.on_light_verbs),
                                 ("domestic_events", lex.domestic_events),
                                 ("location_participles", lex.location_participles),
+                                ("origin_participles", lex.origin_participles),
                                 ("purpose_target_events", lex.purpose_target_events),
                                 ("unattributed_events", lex.unattributed_events),
                                 ("context_phrases", lex.context_phrases),
@@ -353,7 +356,8 @@ class LexiconBuilder:
                                "obligation_aux", "statement_nouns", "population_nouns",
                                "on_light_verbs",
                                "civilian_sectors", "domestic_events",
-                               "location_participles", "purpose_target_events",
+                               "location_participles", "origin_participles",
+                               "purpose_target_events",
                                "unattributed_events", "context_phrases", "joint_words",
                                "conventions"}
         for section in sorted(unknown):
