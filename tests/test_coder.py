@@ -392,3 +392,10 @@ def test_a_bare_infinitive_does_not_share_a_past_verbs_subject(coder: Coder) -> 
                          "young recruits join an armed group in Yemen, his lawyer said Tuesday.")
     assert ("KEN", "SOM") in {pair(e) for e in events}
     assert not any(e.evidence.trigger == "join" and e.source.code == "KEN" for e in events)
+
+
+def test_a_repeated_pronoun_subject_does_not_recurse(coder: Coder) -> None:
+    # Spoken transcripts repeat subjects; each "we" once resolved through the other forever.
+    events = code(coder, "As the president said, we, we will continue to work with our allies "
+                         "to hold accountable the Russian oligarchs who profit from this war.")
+    assert isinstance(events, list)

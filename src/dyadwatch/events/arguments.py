@@ -168,6 +168,10 @@ class ArgumentFinder:
         while cur is not None and steps < 6:
             for child in cur.children:
                 if child.dep_ in _SUBJECT_DEPS and child.i != pron.i and pron not in child.subtree:
+                    if child.lower_ in PRONOUNS and child.i not in self.by_token:
+                        # Another pronoun ("we, we will continue") is no antecedent; the
+                        # clause above it may name one.
+                        continue
                     named = self.np_actors(child, "subj")
                     found = [a.mention for a in named
                              if a.key not in exclude and a.code not in banned]
