@@ -399,3 +399,9 @@ def test_a_repeated_pronoun_subject_does_not_recurse(coder: Coder) -> None:
     events = code(coder, "As the president said, we, we will continue to work with our allies "
                          "to hold accountable the Russian oligarchs who profit from this war.")
     assert isinstance(events, list)
+
+
+def test_an_object_shifted_behind_an_as_phrase_is_the_target(coder: Coder) -> None:
+    events = code(coder, "Lithuania on Monday condemned as a grave provocation Belarus's "
+                         "detention of its border guards.")
+    assert ("LTU", "BLR") in {pair(e) for e in events if e.event == "ACCUSE"}

@@ -444,6 +444,13 @@ class ArgumentFinder:
                 continue
             if child.dep_ in {"dobj", "dative", "nsubjpass", "oprd"} and entry.object_is_target:
                 out += self.np_targets(child, child.dep_, source_keys, places=place)
+            elif child.dep_ == "prep" and child.lower_ == "as" and entry.object_is_target and \
+                    not any(c.dep_ == "dobj" for c in tok.children):
+                # "denounced as a crime Serbia's crackdown": the shifted object hangs from
+                # the "as" phrase as an apposition.
+                for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                    for shifted in (a for a in pobj.children if a.dep_ == "appos"):
+                        out += self.np_targets(shifted, "dobj", source_keys, places=place)
         if tok.dep_ == "acl" and tok.tag_ == "VBN" and entry.object_is_target:
             # "Russian diplomats expelled by Poland": the modified noun is the object.
             out += self.np_targets(tok.head, "patient", source_keys, places=place)
