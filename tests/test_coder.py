@@ -405,3 +405,50 @@ def test_an_object_shifted_behind_an_as_phrase_is_the_target(coder: Coder) -> No
     events = code(coder, "Lithuania on Monday condemned as a grave provocation Belarus's "
                          "detention of its border guards.")
     assert ("LTU", "BLR") in {pair(e) for e in events if e.event == "ACCUSE"}
+
+
+@pytest.mark.parametrize("text, event, dyad", [
+    # The object decides what the verb means.
+    ("Armenia and Azerbaijan halted their attacks on each other on Sunday.", "RETREAT",
+     ("ARM", "AZE")),
+    ("Armenia and Azerbaijan stopped firing at midnight.", "RETREAT", ("ARM", "AZE")),
+    ("Washington granted Budapest a waiver from the oil sanctions.", "RETREAT", ("USA", "HUN")),
+    ("Egypt welcomed Turkey's proposal for a summit.", "SUPPORT", ("EGY", "TUR")),
+    ("Estonia lodged a protest with Russia over the airspace violation.", "ACCUSE",
+     ("EST", "RUS")),
+    ("Norway ordered three Russian diplomats to leave the country.", "SANCTION",
+     ("NOR", "RUS")),
+    # ... and one's own troops leaving a place is a withdrawal from it.
+    ("Macron ordered French troops to leave Niger.", "RETREAT", ("FRA", "NER")),
+])
+def test_objects_and_complements_choose_the_meaning(coder: Coder, text: str, event: str,
+                                                     dyad: tuple[str, str]) -> None:
+    events = code(coder, text)
+    assert (event, dyad) in {(e.event, pair(e)) for e in events if not e.negated}, \
+        [(e.event, pair(e), e.pattern) for e in events]
+
+
+def test_a_halted_attack_is_not_also_an_attack(coder: Coder) -> None:
+    events = code(coder, "Armenia and Azerbaijan halted their attacks on each other on Sunday.")
+    assert not any(e.event == "ASSAULT" for e in events)
+
+
+def test_the_condition_names_the_counterpart(coder: Coder) -> None:
+    events = code(coder, "If Israel strikes again, Hezbollah will retaliate, its leader said.")
+    threat = next(e for e in events if e.event == "THREATEN")
+    assert threat.target is not None and threat.target.code == "ISR"
+    assert threat.modality == "conditional"
+    # The condition itself is no threat by Israel.
+    assert not any(e.event == "THREATEN" and e.source.code == "ISR" for e in events)
+
+
+def test_an_object_pronoun_is_not_the_speaker(coder: Coder) -> None:
+    events = code(coder, "After meeting Erdogan in Ankara, the German chancellor said she had "
+                         "asked him to release the detained journalists.")
+    assert ("DEU", "TUR") in {pair(e) for e in events if e.event == "REQUEST"}
+
+
+def test_a_spokesman_speaks_for_whom_his_for_phrase_names(coder: Coder) -> None:
+    events = code(coder, "Kyiv is ready to resume talks with Moscow, a spokesman for "
+                         "Ukraine's foreign ministry said.")
+    assert any(e.reported_by is not None and e.reported_by.code == "UKR" for e in events)

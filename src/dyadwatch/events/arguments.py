@@ -33,6 +33,7 @@ _CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "punct",
 _SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 # Verbs whose object performs their complement ("urged X to", "asked X to", "forced X to").
 _OBJECT_CONTROL_DEPS = {"dobj", "dative"}
+_OBJECT_PRONOUNS = frozenset({"him", "her", "them", "it"})
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,10 @@ class ArgumentFinder:
                     continue
                 if dep == "prep":
                     word = child.lower_
-                    if word in {"of", "from"} and depth < 3:
-                        nxt = 1
+                    if (word in {"of", "from"} or (
+                            word == "for" and tok.lemma_.lower() in self.lex.speaker_nouns)) \
+                            and depth < 3:
+                        nxt = 1  # "the networks of U.S. agencies", "a spokesman for Iran"
                     elif places and word in {"in", "near", "inside"} and depth < 3:
                         nxt = 2
                     else:
@@ -177,8 +180,9 @@ class ArgumentFinder:
                              if a.key not in exclude and a.code not in banned]
                     if found and child.i < pron.i:
                         return found
-                    if named and child.i < pron.i:
-                        # The pronoun refers back to the clause's own doer ("their summit").
+                    if named and child.i < pron.i and pron.lower_ not in _OBJECT_PRONOUNS:
+                        # The pronoun refers back to the clause's own doer ("their summit");
+                        # an object pronoun cannot ("she asked him"): look further back.
                         return []
             if cur.head.i == cur.i:
                 break
@@ -259,6 +263,12 @@ class ArgumentFinder:
 
     def _np_targets(self, head: Token, via: str, source_keys: set[tuple[int, int, str]],
                     places: bool = False) -> list[Arg]:
+        if head.lower_ in _OBJECT_PRONOUNS and head.i not in self.by_token:
+            # "she had asked him": an object pronoun is not its own clause's doer, so the
+            # doer's actor is no antecedent (a reflexive would be).
+            banned = {k[2] for k in source_keys}
+            return [Arg(m, via + ":pron")
+                    for m in self.resolve_pronoun(head, source_keys, banned)]
         entry = self.noun_entries.get(head.i)
         if entry is not None:
             agent = [a for a in self.noun_agent(head) if a.key not in source_keys]

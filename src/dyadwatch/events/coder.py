@@ -238,6 +238,8 @@ class Coder:
         if lemma in lex.reporting_verbs and lemma not in lex.verbs:
             return None
         words = [c for c in tok.children if c.dep_ in {"prt", "prep"}]
+        # "ordered the diplomats to leave": a key "VERB COMPLEMENT-VERB" ("order leave").
+        words += [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
         objects = [c for c in tok.children if c.dep_ in {"dobj", "attr"}]
         # "violated the ceasefire agreement": the object's compound counts too.
         objects += [g for o in list(objects) for g in o.children if g.dep_ in {"compound", "amod"}]
@@ -323,8 +325,8 @@ class Coder:
                 tok.pos_ == "ADJ" and tok.dep_ == "acomp")
             if tok.pos_ == "AUX" and tok.dep_ == "ROOT" and tok.lemma_.lower() in lex.on_light_verbs:
                 is_verb = True  # "troops were on alert"
-            if not is_verb or tok.dep_ in {"prep", "amod", "compound"}:
-                continue  # "according to", "the planned loan"
+            if not is_verb or tok.dep_ in {"prep", "amod", "compound"} or tok.i in consumed:
+                continue  # "according to", "the planned loan"; "ordered to leave"
             # The small model mis-lemmatises some forms ("staged" -> "stag").
             lemma = lex.irregular_forms.get(tok.lower_, tok.lemma_.lower())
             verb_found = self._verb_entry(tok)
@@ -348,6 +350,12 @@ class Coder:
             if verb_found is not None:
                 key, entry, kind = verb_found
                 candidates.append(Candidate(tok, entry, key, kind))
+                if kind == "verb" and " " in key:
+                    # "halted their attacks", "lodged a protest": the object that chose the
+                    # verb's meaning is part of this event, not one of its own.
+                    word = key.split()[-1].lstrip("+")
+                    consumed.update(c.i for c in tok.children if c.dep_ in {
+                        "dobj", "attr", "xcomp"} and c.lemma_.lower() == word)
         # "Russia said Sudan must return the helicopter": a request by the speaker.
         for tok in sent:
             if tok.lemma_.lower() not in lex.reporting_verbs or lex.obligation_entry is None:
@@ -398,7 +406,12 @@ class Coder:
                 cand.suppressed = True
                 content.governed_by = cand
                 how = lex.transparent_verbs[lemma]
-                if how == "negate":
+                if how == "cease" and content.entry.event == "ASSAULT" and \
+                        lex.ceasefire_entry is not None:
+                    # "stopped firing at noon": the fighting ends, a ceasefire.
+                    content.entry = replace(lex.ceasefire_entry, weight=content.entry.weight)
+                    content.key += " ceased"
+                elif how in {"negate", "cease"}:
                     content.negate = True
                 elif how:
                     content.modality = content.modality or how
@@ -452,6 +465,10 @@ class Coder:
                 if head.lemma_.lower() in lex.verbs:
                     return None  # a governor, not a reporter
             if cur.dep_ in {"conj", "xcomp", "advcl"} and cur.head.i != cur.i:
+                cur = cur.head
+                continue
+            if cur.dep_ == "acomp" and cur.head.i != cur.i:
+                # "Moscow is ready to resume talks, a diplomat said": through "is ready".
                 cur = cur.head
                 continue
             if cur.dep_ == "acl" and cur.head.dep_ in {"dobj", "attr", "nsubj", "pobj"}:
@@ -666,6 +683,10 @@ class Coder:
             targets = _domestic_target(cand, sources, self.lexicon, finder, passive=True)
             if not targets:
                 return []
+        if not targets and not unattributed:
+            # "will retaliate if the United States strikes again", "offered to extend the
+            # limits if Washington did the same": the condition names the counterpart.
+            targets = _condition_targets(cand, finder, source_keys, lex)
         if not targets and conv.first_actor_target:
             targets = _first_actor_after(cand.token, finder, source_keys)
         elif conv.first_actor_target and len(targets) > 1:
@@ -708,6 +729,15 @@ class Coder:
                 getattr(s.mention.actor, "sector", None) == "MIL" for s in sources):  # type: ignore[attr-defined]
             entry = replace(entry.military, weight=entry.weight)
             pattern += " military"
+        if entry.own_object is not None and targets and all(
+                t.code in {s.code for s in sources} for t in targets):
+            # "ordered U.S. troops to leave Syria": one's own people leaving a place.
+            entry = replace(entry.own_object, weight=entry.weight)
+            pattern += " own"
+            source_keys = {a.key for a in sources}
+            targets = [t for c in cand.token.children if c.dep_ == "xcomp"
+                       for o in c.children if o.dep_ == "dobj"
+                       for t in finder.np_targets(o, "dobj", source_keys, places=True)]
         joint = cand.noun if cand.noun is not None else cand.token
         if entry.solo is not None and not [t for t in targets if t.via != "after-verb"] and not (
                 len(sources) >= 2 and _coordinated(sources, doc)) and not any(
@@ -742,7 +772,8 @@ class Coder:
             if modality == "asserted":
                 modality = "future"
         elif cand.kind in {"verb", "light", "base"} and (modality in {
-                "future", "hypothetical", "conditional"} or wished) and (
+                "future", "hypothetical", "conditional"} or wished) and \
+                not _in_condition(anchor, lex) and (
                 cand.governed_by is None or cand.governed_by.suppressed) \
                 and not lex.cameo_mode and (not conv.future_as_act or wished or negated):
             # PETRARCH conventions code the stated act itself, except a wish ("wants to
@@ -1226,6 +1257,25 @@ def _embedded(tok: Token, active: set[int]) -> bool:
             return False
         cur = cur.head
     return False
+
+
+def _condition_targets(cand: Candidate, finder: ArgumentFinder,
+                       source_keys: set, lex: Lexicon) -> list[Arg]:
+    """Actors doing the act of an "if/unless" clause on the event's clause or its governor's."""
+    own = {key[2] for key in source_keys}
+    heads = [cand.token] + ([cand.governed_by.token] if cand.governed_by is not None else [])
+    # ... or on the clauses the event's verb governs ("offered to keep X if Y did the same").
+    heads += [t for t in cand.token.subtree if t.dep_ in {"xcomp", "ccomp"} and t.i != cand.token.i]
+    for head in heads:
+        for clause in head.children:
+            if clause.dep_ != "advcl" or not any(
+                    m.dep_ == "mark" and m.lower_ in lex.conditional_marks
+                    for m in clause.children):
+                continue
+            found = [a for a in finder.subjects(clause) if a.code not in own]
+            if found:
+                return [Arg(a.mention, "condition") for a in found]
+    return []
 
 
 def _in_condition(tok: Token, lex: Lexicon) -> bool:

@@ -56,6 +56,9 @@ class Entry:
     # used when the doers are people, not a government ("protesters protested" = PROTEST)
     civilian: Entry | None = field(default=None, hash=False, compare=False)
     military: Entry | None = field(default=None, hash=False, compare=False)
+    # used when the object is the doer's own side ("ordered its own troops to leave Syria"
+    # is a withdrawal from the place, not an expulsion)
+    own_object: Entry | None = field(default=None, hash=False, compare=False)
     # PETRARCH paired code "[032:033]": the target's code for the act, target -> source.
     reverse_cameo: str | None = None
     weight: float = 0.6
@@ -107,6 +110,7 @@ class Lexicon:
     domestic_events: set[str] = field(default_factory=set)
     location_participles: set[str] = field(default_factory=set)
     origin_participles: set[str] = field(default_factory=set)
+    speaker_nouns: set[str] = field(default_factory=set)
     purpose_target_events: set[str] = field(default_factory=set)
     unattributed_events: set[str] = field(default_factory=set)
     context_phrases: set[str] = field(default_factory=set)
@@ -127,6 +131,11 @@ class Lexicon:
             return None
         return Entry(event="REQUEST", cameo="100", complement="governor", weight=0.75,
                      where="triggers.yaml:obligation_aux")
+
+    @property
+    def ceasefire_entry(self) -> Entry | None:
+        """The noun "ceasefire"'s entry: what "stopped firing" codes as."""
+        return self.nouns.get("ceasefire")
 
     @property
     def trigger_words(self) -> set[str]:
@@ -223,7 +232,9 @@ class LexiconBuilder:
             sub = self._entry(f"{key} {obj}", obj_spec, where, kinds)
             if sub is not None:
                 objects[str(obj).lower()] = replace(sub, weight=max(sub.weight, weight))
-        solo = civilian = military = None
+        solo = civilian = military = own_object = None
+        if spec.get("own_object") is not None:
+            own_object = self._entry(f"{key} (own object)", spec["own_object"], where, kinds)
         if spec.get("military") is not None:
             military = self._entry(f"{key} (military)", spec["military"], where, kinds)
         if spec.get("solo") is not None:
@@ -253,6 +264,7 @@ class LexiconBuilder:
             solo=solo,
             civilian=civilian,
             military=military,
+            own_object=own_object,
             weight=weight,
             where=where,
         )
@@ -292,6 +304,7 @@ class LexiconBuilder:
                                 ("domestic_events", lex.domestic_events),
                                 ("location_participles", lex.location_participles),
                                 ("origin_participles", lex.origin_participles),
+                                ("speaker_nouns", lex.speaker_nouns),
                                 ("purpose_target_events", lex.purpose_target_events),
                                 ("unattributed_events", lex.unattributed_events),
                                 ("context_phrases", lex.context_phrases),
@@ -320,7 +333,8 @@ class LexiconBuilder:
             for key, value in values.items():
                 if key == "__line__":
                     continue
-                if section == "transparent_verbs" and value not in MODALITIES | {None, "negate"}:
+                if section == "transparent_verbs" and value not in MODALITIES | {
+                        None, "negate", "cease"}:
                     lex.problems.append(f"{name}: transparent verb {key!r}: unknown modality {value!r}")
                     continue
                 mapping[str(key).lower()] = value if value is None else str(value).lower()
@@ -356,7 +370,7 @@ class LexiconBuilder:
                                "obligation_aux", "statement_nouns", "population_nouns",
                                "on_light_verbs",
                                "civilian_sectors", "domestic_events",
-                               "location_participles", "origin_participles",
+                               "location_participles", "origin_participles", "speaker_nouns",
                                "purpose_target_events",
                                "unattributed_events", "context_phrases", "joint_words",
                                "conventions"}
