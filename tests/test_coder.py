@@ -452,3 +452,10 @@ def test_a_spokesman_speaks_for_whom_his_for_phrase_names(coder: Coder) -> None:
     events = code(coder, "Kyiv is ready to resume talks with Moscow, a spokesman for "
                          "Ukraine's foreign ministry said.")
     assert any(e.reported_by is not None and e.reported_by.code == "UKR" for e in events)
+
+
+def test_provided_that_makes_the_offer_conditional(coder: Coder) -> None:
+    events = code(coder, "Aliyev said he was ready to meet Pashinyan anywhere, provided that the "
+                         "border was demarcated first.")
+    offer = next(e for e in events if e.event == "AGREE" and e.target is not None)
+    assert pair(offer) == ("AZE", "ARM") and offer.modality == "conditional"

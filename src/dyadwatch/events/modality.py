@@ -18,7 +18,7 @@ from spacy.tokens import Token
 from dyadwatch.events.lexicon import Lexicon
 
 # Dependencies that keep us inside the same proposition when walking up from a trigger.
-_CHAIN = {"xcomp", "acl", "ccomp", "advcl", "conj", "pcomp", "relcl"}
+_CHAIN = {"xcomp", "acl", "ccomp", "advcl", "conj", "pcomp", "relcl", "acomp"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ def _has_conditional(tok: Token, lex: Lexicon) -> bool:
     for child in tok.children:
         if child.dep_ == "advcl" and any(
                 g.dep_ == "mark" and g.lower_ in lex.conditional_marks for g in child.children):
+            return True
+        if child.dep_ in {"prep", "advcl"} and child.lower_ in lex.conditional_marks and any(
+                g.dep_ == "ccomp" for g in child.children):
+            # "provided that a ceasefire is in place": the parser reads "provided" as a verb.
             return True
     return False
 
