@@ -45,7 +45,7 @@ def _has_conditional(tok: Token, lex: Lexicon) -> bool:
                 g.dep_ == "mark" and g.lower_ in lex.conditional_marks for g in child.children):
             return True
         if child.dep_ in {"prep", "advcl"} and child.lower_ in lex.conditional_marks and any(
-                g.dep_ == "ccomp" for g in child.children):
+                g.dep_ in {"ccomp", "pcomp", "advcl"} for g in child.children):
             # "provided that a ceasefire is in place": the parser reads "provided" as a verb.
             return True
     return False
