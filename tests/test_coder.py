@@ -459,3 +459,9 @@ def test_provided_that_makes_the_offer_conditional(coder: Coder) -> None:
                          "border was demarcated first.")
     offer = next(e for e in events if e.event == "AGREE" and e.target is not None)
     assert pair(offer) == ("AZE", "ARM") and offer.modality == "conditional"
+
+
+def test_joining_a_partner_for_drills_is_cooperation_with_the_partner(coder: Coder) -> None:
+    events = code(coder, "Indian warships joined French vessels on Monday for naval drills "
+                         "near the Omani port of Duqm.")
+    assert {pair(e) for e in events if e.event == "COOPERATE"} == {("IND", "FRA")}

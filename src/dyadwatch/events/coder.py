@@ -571,8 +571,12 @@ class Coder:
             # "U.S.-Russia talks": other modifier actors are participants.
             return _unique_args(targets)
         if cand.kind == "light" and cand.noun is not None:
-            targets = finder.targets(tok, replace(entry, object_is_target=False), source_keys,
-                                     skip=None)
+            # "joined Russian vessels for drills": with the event noun in a phrase of its
+            # own, the verb's object is the partner ("held talks": the object is the noun).
+            partner_object = cand.noun.dep_ == "pobj" and cand.noun.head.head.i == tok.i
+            targets = finder.targets(tok, replace(entry, object_is_target=partner_object),
+                                     source_keys,
+                                     skip=cand.noun.head if partner_object else None)
             # The event noun, and the object it modifies ("a mediation mission between").
             holders = [cand.noun]
             if cand.noun.dep_ in {"compound", "pobj"} and cand.noun.head.i != tok.i:
@@ -668,6 +672,12 @@ class Coder:
             return []
         source_keys = {a.key for a in sources}
         targets = self._targets(cand, finder, source_keys)
+        places = [t for t in targets if t.via.split(":")[-1] in lex.place_preps]
+        if places and len(places) < len(targets) and \
+                cand.entry.event not in lex.place_target_events:
+            # "joined Russian vessels for drills near Chabahar": the partner is the target,
+            # the place is only where.
+            targets = [t for t in targets if t not in places]
         own = {a.code for a in sources}
         if cand.entry.event in self.lexicon.purpose_target_events and all(
                 t.code in own for t in targets):
@@ -1096,8 +1106,9 @@ def _light_objects(tok: Token, on: bool = False) -> list[Token]:
                 # "ten days of war games", "a series of air strikes"
                 if g.dep_ == "prep" and g.lower_ == "of":
                     out.extend(p for p in g.children if p.dep_ == "pobj")
-        elif child.dep_ == "prep" and child.lower_ in {"in", "into"} and tok.lemma_ in {
+        elif child.dep_ == "prep" and child.lower_ in {"in", "into", "for"} and tok.lemma_ in {
                 "engage", "participate", "join", "take"}:
+            # "took part in talks", "joined Russian vessels for naval drills"
             out.extend(p for p in child.children if p.dep_ == "pobj")
     return out
 
