@@ -14,6 +14,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -26,6 +27,7 @@ from dyadwatch.relations import (
     dyad_series,
     suggest_codes,
     themes_summary,
+    trend,
 )
 from dyadwatch.relations.plot import save_chart, svg_chart
 from dyadwatch.store import Store, resolve_url
@@ -241,6 +243,67 @@ def test_volatile_series(store: Store) -> None:
     result = dyad_series(store, "USA", "RUS")
     labels = [p["label"] for p in result["periods"]]
     assert labels[2:] == ["volatile"] * 10
+
+
+# Monthly tone and bootstrap standard errors of the real corpus (USA–RUS, months with events
+# from 2021-06 to 2022-06, as coded at e3433cb): thin, erratic months, then a sharp fall in
+# 2022-03 (index 8) carried by busy months. With one noise level for all months the thin
+# ones set it and no break is found.
+REAL_TONE = [-2.17, 1.0, -3.0, -1.42, 1.0, 1.67, 2.28, 1.43, -2.66, -0.85, -1.01, -2.19]
+REAL_SE = [1.79, 1.87, 2.61, 1.73, 2.51, 1.02, 1.35, 0.78, 0.87, 1.52, 1.23, 1.33]
+
+
+def test_break_carried_by_busy_periods_is_not_hidden_by_thin_ones() -> None:
+    assert trend.change_points(REAL_TONE, REAL_SE) == [8]
+    # Without standard errors (one σ for all) the same rules still run.
+    assert trend.change_points([1.0, 1.1, 0.9, 1.0, -3.0, -3.1, -2.9, -3.0]) == [4]
+
+
+def test_noise_with_uneven_precision_rarely_breaks() -> None:
+    # Pure noise with the real months' precision, plus month-to-month wobble beyond it.
+    rng = np.random.default_rng(7)
+    se = np.array(REAL_SE)
+    for tau in (0.0, 1.0):
+        found = sum(
+            bool(trend.change_points(list(rng.normal(0.0, np.sqrt(se**2 + tau**2))), REAL_SE)) for _ in range(200)
+        )
+        assert found <= 20, (tau, found)
+
+
+def test_extra_variance_is_robust_to_a_break() -> None:
+    rng = np.random.default_rng(3)
+    se = rng.uniform(0.3, 2.0, 400)
+    values = rng.normal(0.0, np.sqrt(se**2 + 1.0))
+    values[200:] -= 5.0  # a break the estimate must not count as noise
+    assert 0.6 < trend.extra_variance(values, se**2) < 1.6
+    assert trend.extra_variance(rng.normal(0.0, se), se**2) < 0.2
+
+
+def test_clear_step_after_a_thin_first_period_labels_the_window() -> None:
+    # The real 2022-01..03 window: the thin January's wide band overlaps March's, but the
+    # step from the busy February to the busy March is clear and the net fall is large.
+    values = [2.28, 1.43, -2.66]
+    bands = [(-0.96, 3.49), (-0.05, 2.51), (-3.81, -0.96)]
+    assert trend.labels(values, bands)[-1] == "escalation"
+
+
+def test_sharp_fall_on_thin_data_is_told_with_a_caveat(store: Store) -> None:
+    regime(store, date(2021, 1, 1), 6, COOPERATIVE)
+    add(store, [event_row(date(2021, 7, 5), SANCTION), event_row(date(2021, 7, 9), ACCUSE, "RUS", "USA")])
+    result = dyad_series(store, "USA", "RUS")
+    p = periods_by_key(result)
+    # Two events: the band is too wide for a clear move, but "stable" would claim nothing moved.
+    assert p["2021-07"]["label"] == "stable"
+    assert p["2021-07"]["tendency"] == "escalation"
+    assert p["2021-07"]["label_text"] == "escalation (thin data)"
+    assert all(p[k]["label_text"] == "stable" for k in p if k < "2021-07")
+    assert result["trend"]["latest"]["label"] == "stable"
+    assert result["trend"]["latest"]["label_text"] == "escalation (thin data)"
+    from dyadwatch.brief.assess import assess
+
+    names = {"a": "United States", "b": "Russia"}
+    assessment = assess([], names=names, start=None, end=None, relations_series=result)
+    assert assessment["direction"] == "escalation (thin data)"
 
 
 def test_bootstrap_band_is_seeded_and_wider_for_thin_periods(store: Store) -> None:

@@ -152,7 +152,9 @@ def assess(
         index_name = {"tone": "tone (mean Goldstein value per event)",
                       "index": "relations index (Goldstein per story)"}.get(trend.get("metric"), "relations index")
         latest = (relations_series.get("trend") or {}).get("latest") or {}
-        latest_label = latest.get("label") if isinstance(latest, dict) else None
+        # label_text keeps a sizable but unconfirmed move ("escalation (thin data)") that
+        # the bare label would call "stable"; older series JSON has only the label.
+        latest_label = (latest.get("label_text") or latest.get("label")) if isinstance(latest, dict) else None
         source = "relations"
     else:
         points = local_series(events, freq)

@@ -96,6 +96,7 @@ def _print_table(result: dict[str, Any]) -> None:
         digits = 2 if wide else 1
         band = "" if p["band_low"] is None else f"{p['band_low']:+.{digits}f}…{p['band_high']:+.{digits}f}"
         label = p["label"] or ""
+        text = p.get("label_text") or label  # the label, or a move the bands leave unconfirmed
         coop = q["verbal_cooperation"] + q["material_cooperation"]
         conflict = q["verbal_conflict"] + q["material_conflict"]
         cells = {
@@ -103,7 +104,7 @@ def _print_table(result: dict[str, Any]) -> None:
             f"{a}→{b}": str(p["a_to_b"]["events"]), f"{b}→{a}": str(p["b_to_a"]["events"]),
             "coop/conf": f"{coop}/{conflict}", "Goldstein": f"{p['goldstein_sum']:+.1f}",
             "tone": _number(p["goldstein_mean"]), "index": _number(p["index"]), "90% band": band,
-            "label": f"[{colours[label]}]{label}[/]" if label in colours else label,
+            "label": f"[{colours[label]}]{text}[/]" if label in colours else text,
             "announced": str(p["announced"]["events"] or ""),
         }
         table.add_row(*(cells[header] for header, _ in columns))
@@ -119,7 +120,7 @@ def _print_table(result: dict[str, Any]) -> None:
     if latest:
         out_console.print(
             f"Trend: slope {_number(trend['slope_per_period'], 3)} per {result['freq']}; latest "
-            f"{latest['period']} level {_number(latest['level'])}, {latest['label']}."
+            f"{latest['period']} level {_number(latest['level'])}, {latest.get('label_text') or latest['label']}."
         )
     for cp in result["change_points"]:
         drivers = "; ".join(

@@ -308,10 +308,18 @@ def dyad_series(
     ]
     levels, slopes = trend.rolling(metric_values, window)
     period_labels = trend.labels(metric_values, bands, window)
-    for p, level, slope, label in zip(out_periods, levels, slopes, period_labels, strict=True):
+    # The same rules with a weaker test of a move: where it sees a move the bands do not
+    # confirm, the reader gets that move with a caveat instead of "stable".
+    tendencies = trend.labels(metric_values, bands, window, tentative=True)
+    texts = trend.label_texts(period_labels, tendencies)
+    for p, level, slope, label, tendency, text in zip(
+        out_periods, levels, slopes, period_labels, tendencies, texts, strict=True
+    ):
         p["level"] = round(level, 4) if level is not None else None
         p["slope"] = round(slope, 4) if slope is not None else None
         p["label"] = label
+        p["tendency"] = tendency
+        p["label_text"] = text
     result["periods"] = out_periods
     result["trend"] = _trend_summary(out_periods, metric_values, metric, window)
     result["change_points"] = _change_points(store, out_periods, metric_key, side_a, side_b, theme)
@@ -344,7 +352,7 @@ def _trend_summary(periods: list[dict], metric_values: list, metric: str, window
             {
                 "period": latest["period"],
                 "value": latest[METRICS[metric]],
-                **{k: latest[k] for k in ("level", "slope", "label")},
+                **{k: latest[k] for k in ("level", "slope", "label", "tendency", "label_text")},
             }
             if latest
             else None
@@ -361,10 +369,11 @@ def _change_points(
     present = [i for i, p in enumerate(periods) if p[key] is not None]
     series = [periods[i][key] for i in present]
     z = 2 * NormalDist().inv_cdf(0.5 + trend.BAND / 2)  # band width in standard errors
+    # One standard error per value, aligned with it: the change-point cost weighs each
+    # period by its precision (an index period with stories but no events has no band).
     errors = [
-        (periods[i]["band_high"] - periods[i]["band_low"]) / z
+        (periods[i]["band_high"] - periods[i]["band_low"]) / z if periods[i]["band_low"] is not None else None
         for i in present
-        if periods[i]["band_low"] is not None
     ]
     breaks = trend.change_points(series, errors)
     out = []
