@@ -241,3 +241,8 @@ def test_talks_are_held_by_both_sides_under_petrarch(plover: Coder, petrarch: Co
     # A meeting "with" someone stays the doer's act.
     met = triples(petrarch.code_text("The Kenyan foreign minister met with Ethiopian officials.", DAY))
     assert ("KEN", "ETH", "04") in met and ("ETH", "KEN", "04") not in met
+
+
+def test_agreeing_that_something_should_happen_stays_agreement(petrarch: Coder) -> None:
+    text = "Canada and Mexico agree that the trade dispute should be settled by arbitration."
+    assert ("CAN", "MEX", "03") in triples(petrarch.code_text(text, DAY))

@@ -761,8 +761,9 @@ class Coder:
         secondary: tuple[str, str] | None = None  # (event, modality) of the stated event
         wished = conv.future_as_act and (_wished(anchor, conv) or any(
             c.dep_ == "aux" and c.lower_ in conv.intent_aux for c in anchor.children))
-        if (cand.intent or cand.token.lemma_.lower() in conv.act_verbs) and \
-                conv.future_as_act and cand.content is not None and \
+        if (cand.intent or (cand.token.lemma_.lower() in conv.act_verbs
+                            and cand.content is not None and cand.content.token.dep_ == "xcomp")) \
+                and conv.future_as_act and cand.content is not None and \
                 cand.content.entry.event and \
                 cand.token.lemma_.lower() not in conv.intent_verbs:
             # PETRARCH: "pledged to expel" is the expulsion, stated.
