@@ -465,3 +465,13 @@ def test_joining_a_partner_for_drills_is_cooperation_with_the_partner(coder: Cod
     events = code(coder, "Indian warships joined French vessels on Monday for naval drills "
                          "near the Omani port of Duqm.")
     assert {pair(e) for e in events if e.event == "COOPERATE"} == {("IND", "FRA")}
+
+
+def test_arrests_with_no_named_doer_are_the_local_authorities(coder: Coder) -> None:
+    arrest = top(coder, "Two Dutch journalists were arrested in Venezuela on Monday.")
+    assert (arrest.event, pair(arrest)) == ("COERCE", ("VEN", "NLD"))
+    assert "unattributed" in arrest.pattern
+    probe = top(coder, "A Danish citizen has been placed under investigation in Turkey.")
+    assert (probe.event, pair(probe)) == ("ACCUSE", ("TUR", "DNK"))
+    # An accusation with no named accuser stays uncoded: the place is not the accuser.
+    assert not code(coder, "Russia was accused of interfering in the election in Moldova.")

@@ -658,14 +658,16 @@ class Coder:
             return []
         sources = self._sources(cand, finder)
         unattributed = False
+        may_be_unattributed = cand.entry.event in lex.unattributed_events or \
+            f"{cand.entry.event}:{(cand.entry.mode or '').upper()}" in lex.unattributed_events
         if not sources and conv.passive_subject_source and cand.kind != "noun" and \
-                cand.entry.event not in lex.unattributed_events and \
+                not may_be_unattributed and \
                 not any(c.dep_ == "agent" for c in cand.token.children):
             # PETRARCH: "X was criticized over its dispute with Y" is X-Y.
             for child in cand.token.children:
                 if child.dep_ == "nsubjpass":
                     sources = finder.np_actors(child, "subject", places=True)
-        if not sources and cand.entry.event in self.lexicon.unattributed_events:
+        if not sources and may_be_unattributed:
             sources = _place_of_event(cand.token, finder)
             unattributed = bool(sources)
         if not sources:
@@ -1097,7 +1099,8 @@ def _names_place(prep: Token) -> bool:
 def _light_objects(tok: Token, on: bool = False) -> list[Token]:
     out: list[Token] = []
     for child in tok.children:
-        if on and child.dep_ == "prep" and child.lower_ == "on":
+        if on and child.dep_ == "prep" and child.lower_ in {"on", "under"}:
+            # "put troops on alert", "placed him under arrest/investigation"
             out.extend(p for p in child.children if p.dep_ == "pobj")
         if child.dep_ in {"dobj", "attr", "nsubjpass"}:
             out.append(child)
