@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,52 @@ def _events_text(events: list[dict[str, Any]]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class WrongRecords:
+    """How a command lists the records it coded wrong (``--details`` with a table)."""
+
+    is_wrong: Callable[[dict], bool]
+    describe: Callable[[dict], tuple[str, ...]]
+    headers: tuple[str, ...]
+    title: str  # with {n} for the count
+
+
+def _score_and_report(
+    evaluate: Callable,
+    gold_file: Path,
+    coder: Any,
+    dictionary_problems: list[str],
+    *,
+    output_format: str,
+    details: bool,
+    quiet: bool,
+    title: str,
+    keys: list[str],
+    wrong: WrongRecords,
+    extra: Callable[[dict], None] | None = None,
+) -> None:
+    """The steps every ``eval`` command shares: code the gold file, then print JSON or tables."""
+    run = _run(evaluate, gold_file, coder, quiet, "coding")
+    if output_format == "json":
+        _emit_json(run, gold_file, details, dictionary_problems)
+        return
+    scores = run.scores
+    out_console.print(_summary(title, scores, keys, gold_file))
+    if extra is not None:
+        extra(scores)
+    if details:
+        rows = [r for r in scores["per_record"] if wrong.is_wrong(r)]
+        out_console.print(
+            _wrong_records(rows, wrong.describe, wrong.headers, wrong.title.format(n=len(rows)))
+        )
+
+
+def _print_confusion(scores: dict[str, Any]) -> None:
+    confusion, f1_line = _confusion(scores)
+    out_console.print(confusion)
+    out_console.print(f1_line)
+
+
 @eval_group.command("plover-gsr")
 @_GOLD
 @_FORMAT
@@ -188,11 +235,6 @@ def eval_plover_gsr(gold_file: Path, output_format: str, details: bool, quiet: b
     from dyadwatch.evaluate.run import evaluate_plover_gsr
 
     coder, dictionary_problems = _coder()
-    run = _run(evaluate_plover_gsr, gold_file, coder, quiet, "coding")
-    if output_format == "json":
-        _emit_json(run, gold_file, details, dictionary_problems)
-        return
-    scores = run.scores
     keys = [
         "n",
         "event_accuracy",
@@ -206,30 +248,20 @@ def eval_plover_gsr(gold_file: Path, output_format: str, details: bool, quiet: b
         "target_precision",
         "target_recall",
     ]
-    out_console.print(_summary("PLOVER GSR", scores, keys, gold_file))
-    confusion, f1_line = _confusion(scores)
-    out_console.print(confusion)
-    out_console.print(f1_line)
-    if details:
-        wrong = [
-            r
-            for r in scores["per_record"]
-            if not (r["event_correct"] and r["source_correct"] and r["target_correct"])
-        ]
-        out_console.print(
-            _wrong_records(
-                wrong,
-                lambda r: (
-                    r["id"],
-                    r["text"],
-                    f"{','.join(r['gold']['source'])}-{r['gold']['event']}-"
-                    f"{','.join(r['gold']['target'])}",
-                    _events_text(r["events"]),
-                ),
-                ("id", "text", "gold", "coded"),
-                f"{len(wrong)} records with an error",
-            )
-        )
+    wrong = WrongRecords(
+        is_wrong=lambda r: not (r["event_correct"] and r["source_correct"] and r["target_correct"]),
+        describe=lambda r: (
+            r["id"],
+            r["text"],
+            f"{','.join(r['gold']['source'])}-{r['gold']['event']}-{','.join(r['gold']['target'])}",
+            _events_text(r["events"]),
+        ),
+        headers=("id", "text", "gold", "coded"),
+        title="{n} records with an error",
+    )
+    _score_and_report(evaluate_plover_gsr, gold_file, coder, dictionary_problems,
+                      output_format=output_format, details=details, quiet=quiet,
+                      title="PLOVER GSR", keys=keys, wrong=wrong, extra=_print_confusion)
 
 
 @eval_group.command("petrarch")
@@ -282,11 +314,6 @@ def eval_petrarch(
 
     coder, dictionary_problems = _coder(actors=actors, agents=agents, verbs=verbs)
     coder.set_conventions(conventions)
-    run = _run(evaluate_petrarch, gold_file, coder, quiet, "coding")
-    if output_format == "json":
-        _emit_json(run, gold_file, details, dictionary_problems)
-        return
-    scores = run.scores
     keys = [
         "records",
         "records_passed",
@@ -300,22 +327,20 @@ def eval_petrarch(
         "recall_exact",
         "f1_exact",
     ]
-    out_console.print(_summary("PETRARCH validation", scores, keys, gold_file))
-    if details:
-        wrong = [r for r in scores["per_record"] if not r["passed"]]
-        out_console.print(
-            _wrong_records(
-                wrong,
-                lambda r: (
-                    r["id"],
-                    r["text"],
-                    " ".join(r["expected"]) or "(none)",
-                    " ".join(r["predicted"]) or "(none)",
-                ),
-                ("id", "text", "expected", "coded"),
-                f"{len(wrong)} records not passed",
-            )
-        )
+    wrong = WrongRecords(
+        is_wrong=lambda r: not r["passed"],
+        describe=lambda r: (
+            r["id"],
+            r["text"],
+            " ".join(r["expected"]) or "(none)",
+            " ".join(r["predicted"]) or "(none)",
+        ),
+        headers=("id", "text", "expected", "coded"),
+        title="{n} records not passed",
+    )
+    _score_and_report(evaluate_petrarch, gold_file, coder, dictionary_problems,
+                      output_format=output_format, details=details, quiet=quiet,
+                      title="PETRARCH validation", keys=keys, wrong=wrong)
 
 
 @eval_group.command("current-style")
@@ -329,11 +354,6 @@ def eval_current_style(gold_file: Path, output_format: str, details: bool, quiet
     from dyadwatch.evaluate.run import evaluate_current_style
 
     coder, dictionary_problems = _coder()
-    run = _run(evaluate_current_style, gold_file, coder, quiet, "coding")
-    if output_format == "json":
-        _emit_json(run, gold_file, details, dictionary_problems)
-        return
-    scores = run.scores
     keys = [
         "n",
         "event_accuracy",
@@ -348,21 +368,19 @@ def eval_current_style(gold_file: Path, output_format: str, details: bool, quiet
         "all_correct",
         "no_event",
     ]
-    out_console.print(_summary("current style", scores, keys, gold_file))
-    if details:
-        wrong = [r for r in scores["per_record"] if not r["correct"]["all"]]
-        out_console.print(
-            _wrong_records(
-                wrong,
-                lambda r: (
-                    r["id"],
-                    r["text"],
-                    f"{','.join(r['gold']['source'])}-{'/'.join(r['gold']['event'])}-"
-                    f"{','.join(r['gold']['target'])}",
-                    ", ".join(k for k, v in r["correct"].items() if not v and k != "all"),
-                    _events_text(r["events"]),
-                ),
-                ("id", "text", "gold", "wrong", "coded"),
-                f"{len(wrong)} records not fully right",
-            )
-        )
+    wrong = WrongRecords(
+        is_wrong=lambda r: not r["correct"]["all"],
+        describe=lambda r: (
+            r["id"],
+            r["text"],
+            f"{','.join(r['gold']['source'])}-{'/'.join(r['gold']['event'])}-"
+            f"{','.join(r['gold']['target'])}",
+            ", ".join(k for k, v in r["correct"].items() if not v and k != "all"),
+            _events_text(r["events"]),
+        ),
+        headers=("id", "text", "gold", "wrong", "coded"),
+        title="{n} records not fully right",
+    )
+    _score_and_report(evaluate_current_style, gold_file, coder, dictionary_problems,
+                      output_format=output_format, details=details, quiet=quiet,
+                      title="current style", keys=keys, wrong=wrong)
