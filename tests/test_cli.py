@@ -22,7 +22,7 @@ def test_starting_the_cli_does_not_load_heavy_libraries():
     # trafilatura and datasketch are loaded only by the commands that use them.
     code = (
         "import sys, dyadwatch.cli; "
-        "heavy = [m for m in ('spacy', 'matplotlib', 'trafilatura', 'datasketch', 'ruptures') if m in sys.modules]; "
+        "heavy = [m for m in ('spacy', 'matplotlib', 'trafilatura', 'datasketch') if m in sys.modules]; "
         "print(','.join(heavy))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()

@@ -695,3 +695,31 @@ def test_real_corpus_shows_early_2022_break(tmp_path: Path) -> None:
     assert breaks[0]["events"] and breaks[0]["events"][0]["sentence"]
     assert "escalation" in {p[k]["label"] for k in ("2022-02", "2022-03", "2022-04")}
     assert not math.isnan(result["trend"]["slope_per_period"])
+
+
+def test_break_search_is_exact_against_brute_force() -> None:
+    """The penalised search finds the best segmentation (min segment 2), checked against
+    every segmentation of short random series with unequal weights."""
+    from itertools import combinations
+
+    from dyadwatch.relations.trend import optimal_breaks
+
+    def cost(x: np.ndarray, w: np.ndarray, breaks: tuple[int, ...], penalty: float) -> float:
+        total = 0.0
+        for a, b in zip((0, *breaks), (*breaks, len(x)), strict=True):
+            mean = float(np.sum(w[a:b] * x[a:b]) / np.sum(w[a:b]))
+            total += float(np.sum(w[a:b] * (x[a:b] - mean) ** 2)) + penalty
+        return total
+
+    rng = np.random.default_rng(7)
+    for _ in range(150):
+        n = int(rng.integers(4, 11))
+        x = rng.normal(size=n) + np.where(np.arange(n) >= n // 2, rng.normal(0, 3), 0.0)
+        variances = rng.uniform(0.2, 3.0, size=n)
+        w = 1 / variances
+        penalty = float(rng.uniform(0.3, 4.0))
+        options = [b for k in range(n // 2) for b in combinations(range(2, n - 1), k)
+                   if all(j - i >= 2 for i, j in zip((0, *b), (*b, n), strict=True))]
+        best = min(cost(x, w, b, penalty) for b in options)
+        found = tuple(optimal_breaks(x, variances, penalty))
+        assert cost(x, w, found, penalty) == pytest.approx(best), (x.tolist(), penalty)

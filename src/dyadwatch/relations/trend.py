@@ -267,6 +267,13 @@ def optimal_breaks(values: Sequence[float], variances: Sequence[float], penalty:
     the χ² scale. (ruptures' costs assume one variance for all periods, which lets a few
     thin, noisy months hide a break carried by busy ones.) Prefix sums make each segment
     cost O(1); PELT's pruning (valid for this cost) keeps the search near-linear.
+
+    Why not ``ruptures.Pelt`` with a custom cost: with a minimum segment above 1 its pruning
+    drops a start as soon as a later break beats it, before that break is allowed, and so
+    misses the optimum (``Pelt(model="l2", min_size=2, jump=1)`` on [1, 4, 1, 1, 3] with
+    penalty 1 returns a break at 2, cost 8.17, where no break costs 8.0); it is also 20–100×
+    slower on daily series, one Python call per segment cost. The drop here waits
+    ``min_size`` periods.
     """
     x = np.asarray(values, dtype=float)
     w = 1.0 / np.asarray(variances, dtype=float)
