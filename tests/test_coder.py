@@ -475,3 +475,24 @@ def test_arrests_with_no_named_doer_are_the_local_authorities(coder: Coder) -> N
     assert (probe.event, pair(probe)) == ("ACCUSE", ("TUR", "DNK"))
     # An accusation with no named accuser stays uncoded: the place is not the accuser.
     assert not code(coder, "Russia was accused of interfering in the election in Moldova.")
+
+
+def test_a_to_complement_after_a_date_is_still_the_threat(coder: Coder) -> None:
+    # "threatened on Wednesday to expel": the parser hangs "to expel" as an adverbial clause.
+    threat = top(coder, "Moscow threatened on Wednesday to expel U.S. diplomats.")
+    assert (threat.event, pair(threat)) == ("THREATEN", ("RUS", "USA"))
+
+
+@pytest.mark.parametrize("text, mutual", [
+    ("Russia and China vetoed the draft resolution.", False),
+    ("Russia and China criticized the sanctions.", False),
+    ("Indian and Pakistani troops clashed along the Line of Control.", True),
+    ("India and Pakistan exchanged fire across the border.", True),
+    ("Armenia and Azerbaijan accused each other of violating the truce.", True),
+    ("Russia and China signed a friendship treaty.", True),
+])
+def test_coordinated_doers_are_each_others_targets_only_when_the_act_is_mutual(
+        coder: Coder, text: str, mutual: bool) -> None:
+    events = code(coder, text)
+    assert events
+    assert any(e.target is not None and e.target.code != e.source.code for e in events) is mutual

@@ -387,7 +387,8 @@ class Coder:
             content = _complement(tok, by_token, nouns)
             lemma = tok.lemma_.lower()
             transparent = lemma in lex.transparent_verbs
-            if transparent and content is None:
+            if (transparent or cand.entry.complement in {"governor", "intent"}) and \
+                    content is None:
                 # "sent personnel to Bosnia to investigate": a purpose clause.
                 for child in tok.children:
                     if child.dep_ in {"advcl", "xcomp"} and child.i in by_token and any(
@@ -615,7 +616,9 @@ class Coder:
                 targets = [t for t in self._targets(content, finder, source_keys)
                            if t.code not in own
                            or t.via.split(":")[-1] in self.lexicon.place_preps]
-                if not targets:
+                if not targets and any(c.dep_ in {"nsubj", "nsubjpass"}
+                                       for c in content.token.children):
+                    # Only a subject of its own: an inherited one is this event's doer.
                     targets = inner_subj
             else:
                 targets = finder.np_targets(content.token, "content", source_keys)
@@ -829,10 +832,12 @@ class Coder:
                 for t in targets:
                     if s.key != t.key or t.via == "domestic":
                         pairs.append((s, t))
-        elif len(sources) >= 2 and _coordinated(sources, doc) and not (
-                all(s.via.startswith("agent") for s in sources) and _quad(event) in (3, 4)):
-            # "A and B held talks" are each other's partners; "an agreement forced on X by
-            # A and B" has two doers of one coercion, not a conflict between them.
+        elif len(sources) >= 2 and _coordinated(sources, doc) and (
+                _quad(event) not in (3, 4) or entry.mutual or cand.entry.mutual
+                or _says_each_other(sent)):
+            # "A and B held talks" are each other's partners, and so are "A and B clashed";
+            # but "Russia and China vetoed", "an agreement forced on X by A and B": two doers
+            # of one conflictual act, not a conflict between them.
             pairs = [(a, b) for a, b in permutations(sources, 2) if a.code != b.code]
             pattern += " reciprocal"
         if not pairs:
@@ -858,7 +863,7 @@ class Coder:
             embedded=_embedded(trig_tok, self._active_verbs),
             suppressed=cand.suppressed, pronoun_source=any(
                 s.via.endswith(":pron") for s in sources),
-            reciprocal=not targets and len(sources) >= 2 and _coordinated(sources, doc),
+            reciprocal=pattern.endswith(" reciprocal") or " reciprocal " in pattern,
             reported=reporter is not None,
             negated=negated, modality=modality)
         score = conf.confidence(features)
@@ -1291,6 +1296,13 @@ def _condition_targets(cand: Candidate, finder: ArgumentFinder,
             if found:
                 return [Arg(a.mention, "condition") for a in found]
     return []
+
+
+def _says_each_other(sent: Span) -> bool:
+    """"accused each other", "one another": the doers act on one another."""
+    words = [t.lower_ for t in sent]
+    return any(a in {"each", "one"} and b in {"other", "another"}
+               for a, b in zip(words, words[1:], strict=False))
 
 
 def _in_condition(tok: Token, lex: Lexicon) -> bool:

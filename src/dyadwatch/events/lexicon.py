@@ -51,6 +51,9 @@ class Entry:
     target_required: bool = False
     stative: bool = False  # "X is opposed to": the passive subject is the doer
     also: tuple[str, ...] = ()  # further event types the act implies (less confident)
+    # a conflict both doers wage on each other ("clashed", "exchanged fire"); other
+    # conflictual acts by coordinated doers ("Russia and China vetoed") are not between them
+    mutual: bool = False
     not_places: bool = False  # a "VERB PREP" key that does not apply to places ("withdraw from")
     solo: Entry | None = field(default=None, hash=False, compare=False)  # one actor, no target
     # used when the doers are people, not a government ("protesters protested" = PROTEST)
@@ -259,6 +262,7 @@ class LexiconBuilder:
             target_required=bool(spec.get("target_required", False)),
             stative=bool(spec.get("stative", False)),
             not_places=bool(spec.get("not_places", False)),
+            mutual=bool(spec.get("mutual", False)),
             also=tuple(str(a).upper() for a in spec.get("also") or ()),
             reverse_cameo=str(spec["paired"]) if spec.get("paired") else None,
             solo=solo,
