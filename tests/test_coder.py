@@ -496,3 +496,29 @@ def test_coordinated_doers_are_each_others_targets_only_when_the_act_is_mutual(
     events = code(coder, text)
     assert events
     assert any(e.target is not None and e.target.code != e.source.code for e in events) is mutual
+
+
+@pytest.mark.parametrize("text, event, dyad", [
+    # Verb + particle and verb + object senses of wire copy.
+    ("Kenya called up 5,000 reservists on Tuesday.", "MOBILIZE", ("KEN", None)),
+    ("Turkey moved tanks to its border with Syria on Sunday.", "MOBILIZE", ("TUR", "SYR")),
+    ("Russia sent troops to Belarus.", "AID", ("RUS", "BLR")),
+    ("Britain sent two warships to the Red Sea.", "MOBILIZE", ("GBR", None)),
+    ("The IMF released a loan tranche to Ukraine.", "AID", ("IMF", "UKR")),
+    ("France wrote off half of Mali's debt.", "AID", ("FRA", "MLI")),
+    ("Iran turned down a Qatari offer of mediation.", "REJECT", ("IRN", "QAT")),
+    ("Serbia backed down in its dispute with Kosovo.", "CONCEDE", ("SRB", "XKX")),
+    ("Cuba handed back the seized yacht to the United States.", "RETREAT", ("CUB", "USA")),
+    ("A suicide bomber from Chechnya blew up a bus in Moscow.", "ASSAULT", ("RUS", "RUS")),
+])
+def test_particles_and_objects_choose_the_sense(coder: Coder, text: str, event: str,
+                                                dyad: tuple[str, str | None]) -> None:
+    events = code(coder, text)
+    assert (event, dyad) in {(e.event, pair(e)) for e in events}, \
+        [(e.event, pair(e), e.pattern) for e in events]
+
+
+def test_a_date_after_a_verb_chooses_no_sense(coder: Coder) -> None:
+    # "called ... on Wednesday" is no "call on"; "fired on Monday" no "fire on".
+    events = code(coder, "Israel called up thousands of reservists on Wednesday.")
+    assert not any(e.event == "REQUEST" for e in events)

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import uuid
 from datetime import date, datetime
 
 import pyarrow.parquet as pq
@@ -27,15 +28,27 @@ from dyadwatch.cli.common import out_console
 from dyadwatch.events import Coder, linking, pipeline
 from dyadwatch.ingest.pipeline import store_documents
 from dyadwatch.model import ActorRef, Block, Document, Event, Evidence
-from dyadwatch.store import Store
+from dyadwatch.store import Store, resolve_url
 from dyadwatch.store import events as event_store
-from dyadwatch.store.schema import documents, events, reports
+from dyadwatch.store.schema import documents, events, mentions, reports
+from dyadwatch.store.series import coverage_counts
+
+POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
 
 
 class RecordingCoder(Coder):
     """The real coder, noting the sentences and context codes it is given."""
 
-    def code_doc(self, doc, when, *, context_codes=(), reported_by=None) -> list[Event]:
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.coded_texts, self.seen_contexts, self.resolved_texts = [], [], []
+
+    def resolve_mentions(self, doc, when, *, context_codes=()):
+        self.resolved_texts.append(doc.text)
+        return super().resolve_mentions(doc, when, context_codes=context_codes)
+
+    def code_doc(self, doc, when, *, context_codes=(), reported_by=None,
+                 mentions=None) -> list[Event]:
         if doc.text == pipeline.WARM_UP_TEXT:
             return super().code_doc(doc, when, context_codes=context_codes)
         self.coded_texts.append(doc.text)
@@ -44,7 +57,8 @@ class RecordingCoder(Coder):
             raise RuntimeError("cannot read this sentence")
         if "DIE" in doc.text and os.getpid() != self.parent_pid:
             os._exit(3)  # a worker process dying outright, as on a segfault
-        return super().code_doc(doc, when, context_codes=context_codes, reported_by=reported_by)
+        return super().code_doc(doc, when, context_codes=context_codes, reported_by=reported_by,
+                                mentions=mentions)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -104,6 +118,7 @@ def coder(base_coder):
     # A shallow copy shares the loaded lexicon; each test gets its own records and version.
     fresh = copy.copy(base_coder)
     fresh.coded_texts, fresh.seen_contexts, fresh.crash = [], [], False
+    fresh.resolved_texts = []
     fresh.parent_pid = os.getpid()
     return fresh
 
@@ -111,6 +126,11 @@ def coder(base_coder):
 def all_reports(st: Store) -> list[dict]:
     with st.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(sa.select(reports).order_by(reports.c.id))]
+
+
+def all_mentions(st: Store) -> list[dict]:
+    with st.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.select(mentions).order_by(mentions.c.id))]
 
 
 # --------------------------------------------------------------------------- coding
@@ -435,3 +455,164 @@ def test_code_command_prints_a_summary(cli_db):
     recode = runner.invoke(main, ["code", "--db", cli_db, "--recode", "--workers", "1",
                                   "--format", "json"])  # fmt: skip
     assert json.loads(recode.stdout)["documents"] == 5
+
+
+# --------------------------------------------------------------------------- actor mentions
+
+#: A document whose only actor sentence holds no trigger word: the cheap pass keeps it
+#: from the parser, it yields no event, yet it mentions Russia and its president.
+QUIET = make_doc("q1", ["The weather was mild all week.",
+                        "Russia's economy grew slowly last year under President Putin."],
+                 "2025-07-02", "Outlet Q", "Quiet week")  # fmt: skip
+
+
+def _check_mentions(st: Store) -> list[dict]:
+    """Every stored mention quotes its document verbatim; returns them."""
+    rows = all_mentions(st)
+    with st.connect() as conn:
+        texts = dict(conn.execute(sa.select(documents.c.id, documents.c.text)).all())
+    assert rows
+    for row in rows:
+        assert texts[row["doc_id"]][row["start"] : row["end"]] == row["text"], row
+        assert row["code"] and row["end"] > row["start"]
+    return rows
+
+
+def test_mentions_are_stored_with_offsets_into_the_document(store, coder):
+    store_documents(store, [QUIET])
+    summary = pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    rows = _check_mentions(store)
+    assert summary.mentions == len(rows)
+    by_doc: dict[int, list[tuple[int, str, str]]] = {}
+    for row in rows:
+        by_doc.setdefault(row["doc_id"], []).append((row["sentence_idx"], row["text"], row["code"]))
+    assert by_doc[1] == [(0, "Russia", "RUS"), (0, "British diplomats", "GBR")]
+    # The second paragraph: offsets include the first paragraph and its separator.
+    assert (1, "Beijing", "CHN") in by_doc[4] and (1, "Washington", "USA") in by_doc[4]
+    beijing = next(r for r in rows if r["doc_id"] == 4 and r["text"] == "Beijing")
+    assert beijing["start"] == len(CORPUS[3].text.split("\n\n")[0]) + 2
+    # A sentence the cheap pass kept from the parser still has its mentions, resolved as
+    # of the document's date with role and person.
+    assert not any("Russia's economy" in t for t in coder.coded_texts)
+    quiet = [r for r in rows if r["doc_id"] == 6]
+    assert [(r["sentence_idx"], r["text"], r["code"]) for r in quiet] == [
+        (1, "Russia", "RUS"), (1, "President Putin", "RUS"),
+    ]
+    president = quiet[1]
+    assert president["person"] == "Vladimir Putin" and president["sector"] == "GOV"
+    assert president["role"] == "President" and president["how"] == "person"
+    # The mentions of a parsed sentence are the ones the coder coded its events from.
+    for report in all_reports(store):
+        actor = report["source"]
+        found = {(r["code"], r["text"]) for r in rows
+                 if (r["doc_id"], r["sentence_idx"]) == (report["doc_id"], report["sentence_idx"])}
+        assert (actor["code"], actor["text"]) in found, report
+
+
+def test_mentions_are_replaced_on_recode_and_deleted_with_their_document(store, coder):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    first = all_mentions(store)
+
+    def content(rows: list[dict]) -> list[tuple]:
+        return [tuple(v for k, v in r.items() if k != "id") for r in rows]
+
+    # A stale row (as an older coder might have left) must go, not stay beside the new ones.
+    with store.begin() as conn:
+        conn.execute(mentions.update().where(mentions.c.id == first[0]["id"]).values(code="OLD"))
+    again = pipeline.code_pending(store, coder=coder, recode=True, workers=1, quiet=True)
+    assert again.documents == 5
+    assert content(all_mentions(store)) == content(first)
+
+    coder.version = coder.version + "-changed"
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    assert content(all_mentions(store)) == content(first)
+
+    # Foreign keys are on: deleting a document deletes its mentions (and reports).
+    with store.begin() as conn:
+        conn.execute(documents.delete().where(documents.c.id == 1))
+    left = all_mentions(store)
+    assert left and 1 not in {r["doc_id"] for r in left}
+    assert len(left) == len(first) - sum(r["doc_id"] == 1 for r in first)
+
+
+def test_coverage_counts_documents_that_mention_an_actor_without_an_event(store, coder):
+    store_documents(store, [QUIET])
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    assert not [r for r in all_reports(store) if r["doc_id"] == 6]
+    with store.connect() as conn:
+        counts = coverage_counts(conn, {"RUS"}, grain="month")
+    # March: a1 and b1 (expulsions) and c1 (the denial: a negated event still names Russia);
+    # July: the quiet document, which has no event at all.
+    assert counts == {"2025-03": 3, "2025-07": 1}
+    with store.connect() as conn:
+        assert coverage_counts(conn, {"CHN"}, grain="month") == {"2025-04": 1}
+
+
+def test_a_parsed_sentence_is_resolved_once_for_mentions_and_coder(store, coder):
+    tools = pipeline._Tools(coder)
+    coder.resolved_texts.clear()  # the warm-up's
+    with store.connect() as conn:
+        jobs = event_store.coding_inputs(conn, [1, 2, 3, 4, 5])
+    results = pipeline.code_jobs(jobs, tools)
+    calls = coder.resolved_texts
+    # The coder was handed the pipeline's resolution of each candidate.
+    assert len(coder.coded_texts) == 6 and len(calls) == len(set(calls))
+    assert set(coder.coded_texts) <= set(calls)
+    assert sum(len(r.events) for r in results) >= 6
+
+
+def test_worker_processes_give_the_same_mentions(tmp_path, store, coder, monkeypatch):
+    pipeline.code_pending(store, coder=coder, workers=1, quiet=True)
+    other = Store(str(tmp_path / "pool-mentions.db"))
+    store_documents(other, CORPUS)
+    monkeypatch.setattr(pipeline, "CHUNK_DOCS", 2)
+    summary = pipeline.code_pending(other, coder=copy.copy(coder), workers=2, quiet=True)
+    assert summary.workers == 2
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]  # noqa: E731
+    assert strip(all_mentions(other)) == strip(all_mentions(store))
+    assert summary.mentions == len(all_mentions(other))
+    other.dispose()
+
+
+def test_stats_shows_the_number_of_mentions(cli_db):
+    runner = CliRunner()
+    coded = runner.invoke(main, ["code", "--db", cli_db, "--workers", "1", "--format", "json"])
+    assert coded.exit_code == 0, coded.output
+    stored = json.loads(coded.stdout)["mentions"]
+    stats = runner.invoke(main, ["stats", "--db", cli_db, "--format", "json"])
+    assert stats.exit_code == 0, stats.output
+    assert json.loads(stats.stdout)["mentions"] == stored > 0
+    table = runner.invoke(main, ["stats", "--db", cli_db])
+    assert re.search(rf"mentions\s+{stored}\b", table.stdout)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="set DYADWATCH_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)")
+def test_postgresql_stores_and_replaces_mentions(coder):
+    # A schema of its own, so runs never see each other's rows.
+    name = "t_" + uuid.uuid4().hex[:10]
+    admin = sa.create_engine(resolve_url(POSTGRES))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    separator = "&" if "?" in POSTGRES else "?"
+    pg = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{name}")
+    try:
+        store_documents(pg, [*CORPUS, QUIET])
+        pipeline.code_pending(pg, coder=coder, workers=1, quiet=True)
+        first = _check_mentions(pg)
+        with pg.begin() as conn:
+            conn.execute(mentions.update().where(mentions.c.id == first[0]["id"]).values(code="OLD"))
+        pipeline.code_pending(pg, coder=coder, recode=True, workers=1, quiet=True)
+        second = _check_mentions(pg)
+        strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]  # noqa: E731
+        assert strip(second) == strip(first)
+        assert not {r["id"] for r in first} & {r["id"] for r in second}  # sequences never reuse
+        with pg.connect() as conn:
+            assert coverage_counts(conn, {"RUS"}, grain="month") == {"2025-03": 3, "2025-07": 1}
+        with pg.begin() as conn:
+            conn.execute(documents.delete().where(documents.c.id == 1))
+        assert 1 not in {r["doc_id"] for r in all_mentions(pg)}
+    finally:
+        pg.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
+        admin.dispose()

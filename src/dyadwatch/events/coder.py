@@ -200,19 +200,36 @@ class Coder:
             text = text[: nlp.max_length]
         return self.code_doc(nlp(text), when)
 
+    def resolve_mentions(self, doc: Doc, when: date | None, *,
+                         context_codes: Sequence[str] = ()) -> list[Any]:
+        """The actor mentions the coder codes ``doc`` from (its resolver, its conventions).
+
+        ``doc`` may be parsed or only tokenized (fewer cues: no parts of speech, no names).
+        """
+        if isinstance(when, datetime):
+            when = when.date()
+        return list(self._get_resolver(doc.vocab).resolve(
+            doc, when, context_codes=tuple(context_codes)))
+
     def code_doc(self, doc: Doc, when: date | None, *, context_codes: Sequence[str] = (),
-                 reported_by: ActorRef | None = None) -> list[Event]:
-        """Events in a parsed ``doc`` (usually one sentence); offsets index ``doc.text``."""
+                 reported_by: ActorRef | None = None,
+                 mentions: Sequence[Any] | None = None) -> list[Event]:
+        """Events in a parsed ``doc`` (usually one sentence); offsets index ``doc.text``.
+
+        ``mentions``: the doc's actor mentions when the caller has resolved them already
+        (``resolve_mentions``, same date and context codes), so they are not resolved twice.
+        """
         if doc is None or len(doc) == 0 or not doc.text.strip():
             return []
         if isinstance(when, datetime):
             when = when.date()
-        try:
-            mentions = list(self._get_resolver(doc.vocab).resolve(
-                doc, when, context_codes=tuple(context_codes)))
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
-            self.problems.append(f"actor resolution failed: {exc}")
-            return []
+        if mentions is None:
+            try:
+                mentions = self.resolve_mentions(doc, when, context_codes=context_codes)
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+                self.problems.append(f"actor resolution failed: {exc}")
+                return []
+        mentions = list(mentions)
         if not mentions:
             return []
         events: list[Event] = []
@@ -235,11 +252,15 @@ class Coder:
         if tok.pos_ == "ADJ":
             # "is opposed to": the participle's verb lemma.
             lemma = next((f for f in _forms(tok.lower_) if f in lex.verbs), lemma)
-        if lemma in lex.reporting_verbs and lemma not in lex.verbs:
-            return None
-        words = [c for c in tok.children if c.dep_ in {"prt", "prep"}]
+        # "called on Wednesday", "fired on Monday": a preposition of time chooses no sense.
+        words = [c for c in tok.children if c.dep_ == "prt" or (
+            c.dep_ == "prep" and not any(g.dep_ == "pobj" and g.ent_type_ in {"DATE", "TIME"}
+                                         for g in c.children))]
         # "ordered the diplomats to leave": a key "VERB COMPLEMENT-VERB" ("order leave").
         words += [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+        if lemma in lex.reporting_verbs and lemma not in lex.verbs and not any(
+                f"{lemma} {c.lower_}" in lex.verbs for c in words):
+            return None  # "wrote" reports; "wrote off" is a trigger
         objects = [c for c in tok.children if c.dep_ in {"dobj", "attr"}]
         # "violated the ceasefire agreement": the object's compound counts too.
         objects += [g for o in list(objects) for g in o.children if g.dep_ in {"compound", "amod"}]
@@ -273,8 +294,10 @@ class Coder:
         if entry is None and lemma in lex.verbs:
             entry, key = lex.verbs[lemma], lemma
         if entry is not None:
+            # "ordered troops to attack": with a complement, the complement is the event.
+            has_complement = any(c.dep_ == "xcomp" for c in tok.children)
             for obj in objects:
-                sub = entry.objects.get(obj.lemma_.lower())
+                sub = None if has_complement else entry.objects.get(obj.lemma_.lower())
                 if sub is not None:
                     return key + " +" + obj.lemma_.lower(), sub, "verb"
             if entry.object_required and not objects:

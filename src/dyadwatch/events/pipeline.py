@@ -8,9 +8,11 @@ version, and for each chunk of documents:
    by the registry's phrase matcher;
 2. only those candidate sentences are parsed (``nlp.pipe`` in batches) and coded,
    with the actors named in the title and first sentences as ``context_codes``;
-3. in one transaction per chunk: the documents' old reports are deleted, the new ones
-   stored with evidence offsets shifted from the sentence into the document text,
-   linked to events (``dyadwatch.events.linking``), and ``coded_version`` is set.
+   the actor mentions of every sentence are resolved as of the document's date (over
+   the parse for candidates, over the tokens alone for the others; see ``code_jobs``);
+3. in one transaction per chunk: the documents' old reports and mentions are deleted,
+   the new ones stored with offsets shifted from the sentence into the document text,
+   reports linked to events (``dyadwatch.events.linking``), and ``coded_version`` is set.
 
 Steps 1–2 run in worker processes (``workers``, ``DYADWATCH_WORKERS``, default all
 cores); the main process reads and writes the database, in document order, so the
@@ -36,6 +38,7 @@ from typing import Any
 from dyadwatch.model import Event
 from dyadwatch.relations.themes import assign_themes
 from dyadwatch.store import Store
+from dyadwatch.store import documents as doc_store
 from dyadwatch.store import events as event_store
 
 #: Documents per unit of work sent to a worker and per database transaction.
@@ -51,6 +54,16 @@ MAX_SENTENCE_CHARS = 2000
 PARSE_BATCH = 32
 #: Coded once per process before any document, to build the registry's matchers.
 WARM_UP_TEXT = "Russia and China held talks in Geneva, the United Nations said."
+#: What the pipeline stores besides the coder's events, recorded in ``coded_version``:
+#: when it grows (m1: actor mentions), documents coded by an older pipeline are coded
+#: again, so no store is left with mentions for only its newest documents (the coverage
+#: series reads mentions alone once the table has any).
+PIPELINE_OUTPUT = "m1"
+
+#: One actor mention as a worker sends it back: (sentence index, start, end in the
+#: document text, text, code, sector, role, person, how). A tuple pickles smaller than
+#: a dict or the resolver's objects.
+MentionRow = tuple[int, int, int, str, str, str | None, str | None, str | None, str | None]
 
 
 @dataclass
@@ -63,10 +76,12 @@ class CodeSummary:
     candidates: int = 0
     reports: int = 0
     events: int = 0
+    mentions: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)
     workers: int = 1
     seconds: float = 0.0
-    #: Seconds per stage, summed over workers: cheap, parse, code (workers), store (main).
+    #: Seconds per stage, summed over workers: cheap, parse, mentions, code (workers),
+    #: store (main).
     timings: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -77,6 +92,7 @@ class CodeSummary:
             "candidates": self.candidates,
             "reports": self.reports,
             "events": self.events,
+            "mentions": self.mentions,
             "failed": [{"doc_id": d, "error": e} for d, e in self.failed],
             "workers": self.workers,
             "seconds": round(self.seconds, 3),
@@ -93,6 +109,8 @@ class DocResult:
     candidates: int = 0
     # (sentence index, sentence start in the document, event with sentence offsets)
     events: list[tuple[int, int, Event]] = field(default_factory=list)
+    # Actor mentions of every sentence, offsets already in the document text.
+    mentions: list[MentionRow] = field(default_factory=list)
     error: str | None = None
     # Seconds spent per stage; a chunk's figures are carried by its first document.
     timings: dict[str, float] = field(default_factory=dict)
@@ -110,7 +128,8 @@ def default_workers() -> int:
 
 
 def coding_version(coder: Any) -> str:
-    """What ``documents.coded_version`` records: the coder's version and the themes taxonomy.
+    """What ``documents.coded_version`` records: the coder's version, the themes taxonomy
+    and what the pipeline stores (``PIPELINE_OUTPUT``).
 
     Themes are stored with each report, so a change of ``themes.yaml`` also calls for
     recoding. The value fits the column (64 characters).
@@ -120,7 +139,7 @@ def coding_version(coder: Any) -> str:
     from dyadwatch.relations.themes import THEMES_FILE
 
     themes = resources.files("dyadwatch.relations").joinpath("data", THEMES_FILE).read_bytes()
-    value = f"{coder.version}+t{hashlib.sha256(themes).hexdigest()[:8]}"
+    value = f"{coder.version}+t{hashlib.sha256(themes).hexdigest()[:8]}+{PIPELINE_OUTPUT}"
     if len(value) > 64:
         value = hashlib.sha256(value.encode("utf-8")).hexdigest()
     return value
@@ -164,9 +183,40 @@ class _Tools:
             sample = WARM_UP_TEXT
             self.could_hold_event(sample)
             self.registry.scan(sample)
+            self.resolve(self.nlp.make_doc(sample), None, ())
             self.coder.code_doc(self.nlp(sample), None, context_codes=())
         except Exception:  # a failing warm-up shows again, per document, where it matters
             pass
+
+    def resolve(self, doc: Any, when: date | None, context: tuple[str, ...]) -> list[Any]:
+        """Actor mentions of a parsed or tokenized sentence: the coder's own resolver when it
+        has one (it follows the coder's conventions, so stored mentions are the very ones
+        the events are coded from), else the registry's default resolver."""
+        resolve = getattr(self.coder, "resolve_mentions", None)
+        if resolve is not None:
+            return resolve(doc, when, context_codes=context)
+        from dyadwatch.actors import Resolver
+
+        return list(Resolver(self.registry).resolve(doc, when, context_codes=context))
+
+    def may_mention(self, doc: Any) -> bool:
+        """Whether a tokenized sentence can hold an actor mention: a registry phrase matches
+        in it, or a token hides a name behind a hyphen ("U.S.-made").
+
+        Most sentences the cheap pass keeps from the parser name no actor at all; the two
+        phrase matchers cost a few microseconds, the resolver several times more (its
+        search for other spellings of people's names walks every capitalised word). Only
+        those other spellings alone in a sentence are lost, which coverage can spare.
+        """
+        registry = self.registry
+        if not hasattr(registry, "matchers"):
+            return True  # a registry of another kind: let the resolver decide
+        while registry is not None:
+            lower, exact = registry.matchers(doc.vocab)
+            if lower(doc) or exact(doc):
+                return True
+            registry = getattr(registry, "base", None)
+        return "-" in doc.text and any("-" in token.text[1:-1] for token in doc)
 
     def context_codes(self, job: dict[str, Any]) -> tuple[str, ...]:
         head = [job.get("title") or ""] + [s[2] for s in job["sentences"][:CONTEXT_SENTENCES]]
@@ -191,46 +241,111 @@ def _describe(exc: BaseException) -> str:
 
 
 def code_jobs(jobs: Sequence[dict[str, Any]], tools: _Tools | None = None) -> list[DocResult]:
-    """Cheap pass, parse and code a chunk of documents (runs in a worker)."""
+    """Cheap pass, parse and code a chunk of documents (runs in a worker).
+
+    Actor mentions are resolved for every sentence, as of the document's date and with
+    the document's context codes, two ways:
+
+    - candidate sentences: the resolver over the parsed sentence, with the arguments the
+      coder gets, so the mentions are those the events were coded from; they are handed
+      to ``code_doc``, so the parsed sentences are not resolved twice.
+    - sentences the cheap pass keeps from the parser: the same resolver over the
+      tokenizer's output alone (phrase matchers and grouping, no tagger, parser or NER).
+      A sentence that names Russia but holds no trigger word still mentions Russia, and
+      the coverage series counts documents by their mentions; parsing those sentences
+      would undo the cheap pass (it spares more than half of the parsing), while
+      ``registry.scan`` alone gives codes without offsets, sectors or people. Without
+      the parse the resolver cannot use part-of-speech, dependencies or PERSON entities,
+      so these mentions are a little less precise ("the Beijing Olympics" may stay an
+      actor mention of China); their codes are what coverage needs.
+
+    Sentences longer than ``MAX_SENTENCE_CHARS`` (tables, boilerplate) get no mentions,
+    as they get no events.
+    """
     tools = tools or _TOOLS
     assert tools is not None, "worker not initialised"
     results = [DocResult(job["doc_id"]) for job in jobs]
     clock = time.perf_counter()
-    # (result, job, context codes, sentence) for every candidate sentence of the chunk
-    todo: list[tuple[DocResult, dict[str, Any], tuple[str, ...], tuple[int, int, str]]] = []
+    # (result, date, context codes, sentence) for every candidate sentence of the chunk,
+    # and for every sentence the cheap pass keeps away from the parser.
+    todo: list[tuple[DocResult, date | None, tuple[str, ...], tuple[int, int, str]]] = []
+    unparsed: list[tuple[DocResult, date | None, tuple[str, ...], tuple[int, int, str]]] = []
     for result, job in zip(results, jobs, strict=True):
         try:
             context = tools.context_codes(job)
+            when = _when(job)
             for sentence in job["sentences"]:
                 result.sentences += 1
                 text = sentence[2]
-                if len(text) <= MAX_SENTENCE_CHARS and tools.could_hold_event(text):
+                if len(text) > MAX_SENTENCE_CHARS:
+                    continue
+                if tools.could_hold_event(text):
                     result.candidates += 1
-                    todo.append((result, job, context, sentence))
+                    todo.append((result, when, context, sentence))
+                else:
+                    unparsed.append((result, when, context, sentence))
         except Exception as exc:  # one bad document must not stop the batch
             result.error = result.error or f"cheap pass failed: {_describe(exc)}"
     cheap_done = time.perf_counter()
+    for result, when, context, (idx, start, text) in unparsed:
+        tokens = tools.nlp.make_doc(text)
+        if tools.may_mention(tokens):
+            _add_mentions(tools, result, tokens, when, context, idx, start)
+    parse_start = time.perf_counter()
     docs = _parse(tools, [item[3][2] for item in todo])
     parse_done = time.perf_counter()
-    for (result, job, context, (idx, start, _text)), doc in zip(todo, docs, strict=True):
+    resolving = 0.0  # mentions of parsed sentences, timed apart from the coder
+    for (result, when, context, (idx, start, text)), doc in zip(todo, docs, strict=True):
         if doc is None:
             result.error = result.error or f"sentence {idx} could not be parsed"
             continue
+        tick = time.perf_counter()
+        found = _add_mentions(tools, result, doc, when, context, idx, start)
+        resolving += time.perf_counter() - tick
+        if found is None:
+            continue
         try:
-            coded = tools.coder.code_doc(doc, _when(job), context_codes=context)
+            coded = tools.coder.code_doc(doc, when, context_codes=context, mentions=found)
         except Exception as exc:
             result.error = result.error or f"coder failed on sentence {idx}: {_describe(exc)}"
             continue
         for event in coded:
-            _add_themes(event, _text)
+            _add_themes(event, text)
             result.events.append((idx, start, event))
+    for result in results:
+        result.mentions.sort(key=lambda row: (row[0], row[1], row[2]))  # text order
     if results:
         results[0].timings = {
             "cheap": cheap_done - clock,
-            "parse": parse_done - cheap_done,
-            "code": time.perf_counter() - parse_done,
+            "parse": parse_done - parse_start,
+            "mentions": parse_start - cheap_done + resolving,
+            "code": time.perf_counter() - parse_done - resolving,
         }
     return results
+
+
+def _add_mentions(tools: _Tools, result: DocResult, doc: Any, when: date | None,
+                  context: tuple[str, ...], idx: int, sentence_start: int) -> list[Any] | None:
+    """Resolve the actor mentions of one sentence into ``result.mentions``; return them
+    (None when resolution failed).
+
+    Offsets index the sentence (the text given to the resolver); adding the sentence's
+    start makes them index the document text, as for report evidence.
+    """
+    try:
+        found = tools.resolve(doc, when, context)
+    except Exception as exc:  # one bad sentence must not lose the document's other mentions
+        result.error = result.error or f"actor mentions failed on sentence {idx}: {_describe(exc)}"
+        return None
+    for mention in found:
+        actor = mention.actor
+        if not actor.code:
+            continue
+        result.mentions.append((
+            idx, sentence_start + mention.start_char, sentence_start + mention.end_char,
+            mention.text, actor.code, actor.sector, actor.role, actor.person, actor.how,
+        ))  # fmt: skip
+    return found
 
 
 def _add_themes(event: Event, sentence: str) -> None:
@@ -389,10 +504,22 @@ def _fallback_date(job: dict[str, Any]) -> date:
 
 
 def _store_chunk(store: Store, jobs: list[dict[str, Any]], results: list[DocResult],
-                 version: str) -> tuple[int, set[int]]:  # fmt: skip
-    """Replace the chunk's reports, link them, mark the documents coded (one transaction)."""
+                 version: str) -> tuple[int, int, set[int]]:  # fmt: skip
+    """Replace the chunk's reports and mentions, link the reports, mark the documents coded.
+
+    One transaction: a document is never left with new reports and old mentions, and a
+    document coded again (``--recode``, a new version) has its mentions replaced, not added.
+    Returns (reports stored, mentions stored, events touched).
+    """
     rows, stories, quotes = [], [], []
+    mention_rows: list[dict[str, Any]] = []
     for job, result in zip(jobs, results, strict=True):
+        mention_rows.extend(
+            {"doc_id": job["doc_id"], "sentence_idx": idx, "start": start, "end": end,
+             "text": text, "code": code, "sector": sector, "role": role, "person": person,
+             "how": how}
+            for idx, start, end, text, code, sector, role, person, how in result.mentions
+        )  # fmt: skip
         texts = {s[0]: s[2] for s in job["sentences"]}
         fallback = _fallback_date(job)
         for idx, start, event in result.events:
@@ -409,10 +536,12 @@ def _store_chunk(store: Store, jobs: list[dict[str, Any]], results: list[DocResu
     doc_ids = [job["doc_id"] for job in jobs]
     with store.begin() as conn:
         event_store.delete_reports_of(conn, doc_ids)
+        doc_store.delete_mentions_of(conn, doc_ids)
         report_ids = event_store.insert_reports(conn, rows)
+        doc_store.insert_mentions(conn, mention_rows)
         touched = event_store.link_new_reports(conn, report_ids, rows, stories, quotes)
         event_store.mark_coded(conn, doc_ids, version)
-    return len(rows), touched
+    return len(rows), len(mention_rows), touched
 
 
 def code_pending(
@@ -458,13 +587,14 @@ def code_pending(
     def per_document() -> Iterator[None]:
         for jobs, results in batches:
             clock = time.perf_counter()
-            n_reports, events_touched = _store_chunk(store, jobs, results, version)
+            n_reports, n_mentions, events_touched = _store_chunk(store, jobs, results, version)
             stage = summary.timings
             stage["store"] = stage.get("store", 0.0) + time.perf_counter() - clock
             for result in results:
                 for name, seconds in result.timings.items():
                     stage[name] = stage.get(name, 0.0) + seconds
             summary.reports += n_reports
+            summary.mentions += n_mentions
             touched.update(events_touched)
             for job, result in zip(jobs, results, strict=True):
                 summary.documents += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -73,6 +73,19 @@ def insert_sentences(conn: Connection, rows: Iterable[Sentence]) -> int:
     if values:
         conn.execute(sentences.insert(), values)
     return len(values)
+
+
+def delete_mentions_of(conn: Connection, doc_ids: Sequence[int]) -> None:
+    """Delete the documents' actor mentions (before the coding pipeline stores new ones)."""
+    if doc_ids:
+        conn.execute(mentions.delete().where(mentions.c.doc_id.in_(list(doc_ids))))
+
+
+def insert_mentions(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert ``mentions`` rows in one executemany (no RETURNING: nothing refers to them)."""
+    if rows:
+        conn.execute(mentions.insert(), list(rows))
+    return len(rows)
 
 
 def story_signatures(conn: Connection) -> Iterator[tuple[int, int, bytes]]:
