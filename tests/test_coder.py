@@ -522,3 +522,27 @@ def test_a_date_after_a_verb_chooses_no_sense(coder: Coder) -> None:
     # "called ... on Wednesday" is no "call on"; "fired on Monday" no "fire on".
     events = code(coder, "Israel called up thousands of reservists on Wednesday.")
     assert not any(e.event == "REQUEST" for e in events)
+
+
+@pytest.mark.parametrize("text, event, dyad", [
+    # The giver of what a subject receives or draws is the doer.
+    ("The Hungarian veto drew sharp criticism from Germany on Monday.", "ACCUSE",
+     ("DEU", "HUN")),
+    ("Kenya's peace plan received strong backing from Ethiopia.", "SUPPORT", ("ETH", "KEN")),
+    # A dateline names where the story was filed, not a party to it.
+    ("NAIROBI (Reuters) - Ethiopia and Eritrea agreed on Sunday to end hostilities.", "AGREE",
+     ("ETH", "ERI")),
+    # A person handed over to a tribunal is extradited, not given as aid.
+    ("Croatia handed over former general Ante Gotovina to the tribunal in The Hague.",
+     "COOPERATE", ("HRV", "NLD")),
+    # The parser hangs the target on the doer's "by" phrase.
+    ("A rocket attack by Hamas militants on the southern Israeli town of Sderot wounded two "
+     "people.", "ASSAULT", ("PSE", "ISR")),
+])
+def test_givers_datelines_and_handovers(coder: Coder, text: str, event: str,
+                                        dyad: tuple[str, str]) -> None:
+    events = code(coder, text)
+    assert (event, dyad) in {(e.event, pair(e)) for e in events}, \
+        [(e.event, pair(e), e.pattern) for e in events]
+    if text.startswith("NAIROBI"):
+        assert not any("KEN" in pair(e) for e in events)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from dyadwatch.datelines import strip_dateline
+
 #: Sentences longer than this are trimmed to the clause(s) around the evidence.
 MAX_QUOTE = 320
 
@@ -28,27 +30,6 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(text)))
     return spans
-
-
-# A wire dateline before the first clause: "WASHINGTON, March 3, 2022 — ", "MOSCOW (Reuters) - ".
-_DATELINE = re.compile(
-    # A place in capitals with a date and/or an agency: a bare "NATO - " is not a dateline.
-    r"^[A-Z][A-Z .'\-]{2,40}(?:,\s*[A-Z][A-Za-z]+\.?(?:\s+\d{1,2})?(?:,\s*\d{4})?(?:\s*\([^)]{1,40}\))?"
-    r"|\s*\([^)]{1,40}\))\s*(?:—|–|--|-)\s+"
-)
-
-
-# A transcript's speaker label: "BEDINGFIELD: ", "MS. PSAKI: ", "Q: ".
-_SPEAKER = re.compile(r"^(?:[A-Z][A-Z.'\-]*\s){0,3}[A-Z][A-Z.'\-]+:\s+")
-
-
-def strip_dateline(text: str) -> str:
-    """The sentence without a leading dateline or speaker label (not the news itself)."""
-    for pattern in (_DATELINE, _SPEAKER):
-        match = pattern.match(text)
-        if match and len(text) - match.end() > 20:
-            text = text[match.end():]
-    return text
 
 
 def trim_quote(sentence: str, focus: tuple[int, int] | None = None, *, limit: int = MAX_QUOTE) -> str:

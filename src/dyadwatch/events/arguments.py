@@ -452,7 +452,8 @@ class ArgumentFinder:
         for child in tok.children:
             if skip is not None and child.i == skip.i:
                 continue
-            if child.dep_ in {"dobj", "dative", "nsubjpass", "oprd"} and entry.object_is_target:
+            if child.dep_ in {"dobj", "dative", "nsubjpass", "csubjpass", "oprd"} and \
+                    entry.object_is_target:
                 out += self.np_targets(child, child.dep_, source_keys, places=place)
             elif child.dep_ == "prep" and child.lower_ == "as" and entry.object_is_target and \
                     not any(c.dep_ == "dobj" for c in tok.children):

@@ -29,6 +29,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from dyadwatch.datelines import dateline_end
 from dyadwatch.events import confidence as conf
 from dyadwatch.events.arguments import PRONOUNS, Arg, ArgumentFinder
 from dyadwatch.events.conventions import DEFAULT_CONVENTIONS, Conventions, build_conventions
@@ -229,7 +230,10 @@ class Coder:
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
                 self.problems.append(f"actor resolution failed: {exc}")
                 return []
-        mentions = list(mentions)
+        # "ALGIERS (Reuters) - Ethiopia and Eritrea agreed": where the story was filed is
+        # no party to it.
+        news_start = dateline_end(doc.text)
+        mentions = [m for m in mentions if doc[m.start].idx >= news_start]
         if not mentions:
             return []
         events: list[Event] = []
@@ -296,8 +300,12 @@ class Coder:
         if entry is not None:
             # "ordered troops to attack": with a complement, the complement is the event.
             has_complement = any(c.dep_ == "xcomp" for c in tok.children)
+            # "was handed over to Spanish police": the passive subject is the object.
+            objects += [c for c in tok.children if c.dep_ == "nsubjpass"]
             for obj in objects:
-                sub = None if has_complement else entry.objects.get(obj.lemma_.lower())
+                sub = None if has_complement else (
+                    entry.objects.get(obj.lemma_.lower())
+                    or (entry.objects.get("_person") if _names_person(obj) else None))
                 if sub is not None:
                     return key + " +" + obj.lemma_.lower(), sub, "verb"
             if entry.object_required and not objects:
@@ -592,6 +600,12 @@ class Coder:
         if cand.kind == "noun":
             targets = finder.prep_targets(tok, entry, source_keys)
             targets += [a for a in finder.between(tok) if a.key not in source_keys]
+            if not targets:
+                # "an attack by Hezbollah guerrillas on the town of X": the parser hangs the
+                # target on the doer's phrase.
+                for by in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"):
+                    for doer in (g for g in by.children if g.dep_ == "pobj"):
+                        targets += finder.prep_targets(doer, entry, source_keys)
             # "U.S.-Russia talks": other modifier actors are participants.
             return _unique_args(targets)
         if cand.kind == "light" and cand.noun is not None:
@@ -610,7 +624,10 @@ class Coder:
             for noun in holders:
                 targets += finder.prep_targets(noun, entry, source_keys)
                 targets += [a for a in finder.between(noun) if a.key not in source_keys]
-                targets += [a for a in finder.noun_agent(noun) if a.key not in source_keys]
+                # "repeated Beijing's threat": the doer's own country owns the act.
+                own_codes = {k[2] for k in source_keys}
+                targets += [a for a in finder.noun_agent(noun)
+                            if a.key not in source_keys and a.code not in own_codes]
             return _unique_args(targets)
         content = cand.content
         skip = None
@@ -700,6 +717,13 @@ class Coder:
             return []
         source_keys = {a.key for a in sources}
         targets = self._targets(cand, finder, source_keys)
+        if cand.kind == "light" and cand.token.lemma_.lower() in lex.receiving_light_verbs:
+            # "drew sharp criticism from Al Gore", "received backing from Clinton": the giver
+            # does the act, to the subject.
+            givers = _givers(cand, finder, source_keys)
+            if givers:
+                sources, targets = givers, sources
+                source_keys = {a.key for a in sources}
         places = [t for t in targets if t.via.split(":")[-1] in lex.place_preps]
         if places and len(places) < len(targets) and \
                 cand.entry.event not in lex.place_target_events:
@@ -1308,7 +1332,8 @@ def _condition_targets(cand: Candidate, finder: ArgumentFinder,
     own = {key[2] for key in source_keys}
     heads = [cand.token] + ([cand.governed_by.token] if cand.governed_by is not None else [])
     # ... or on the clauses the event's verb governs ("offered to keep X if Y did the same").
-    heads += [t for t in cand.token.subtree if t.dep_ in {"xcomp", "ccomp"} and t.i != cand.token.i]
+    heads += [t for t in cand.token.subtree
+              if t.dep_ in {"xcomp", "ccomp", "acl"} and t.i != cand.token.i]
     for head in heads:
         for clause in head.children:
             if clause.dep_ != "advcl" or not any(
@@ -1319,6 +1344,26 @@ def _condition_targets(cand: Candidate, finder: ArgumentFinder,
             if found:
                 return [Arg(a.mention, "condition") for a in found]
     return []
+
+
+def _givers(cand: Candidate, finder: ArgumentFinder, subject_keys: set) -> list[Arg]:
+    """Actors of a "from/by" phrase on a receiving light verb or its event noun."""
+    holders = [cand.token] + ([cand.noun] if cand.noun is not None else [])
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ in {"prep", "agent"} and child.lower_ in {"from", "by"}:
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        found = finder.np_actors(g, "giver", exclude=subject_keys)
+                        if found:
+                            return found
+    return []
+
+
+def _names_person(tok: Token) -> bool:
+    """A noun phrase that names a person ("former President Slobodan Milosevic")."""
+    return tok.ent_type_ == "PERSON" or any(
+        t.ent_type_ == "PERSON" for t in tok.children if t.dep_ in {"compound", "appos"})
 
 
 def _says_each_other(sent: Span) -> bool:

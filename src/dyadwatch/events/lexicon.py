@@ -114,6 +114,7 @@ class Lexicon:
     location_participles: set[str] = field(default_factory=set)
     origin_participles: set[str] = field(default_factory=set)
     speaker_nouns: set[str] = field(default_factory=set)
+    receiving_light_verbs: set[str] = field(default_factory=set)
     purpose_target_events: set[str] = field(default_factory=set)
     unattributed_events: set[str] = field(default_factory=set)
     context_phrases: set[str] = field(default_factory=set)
@@ -309,6 +310,7 @@ class LexiconBuilder:
                                 ("location_participles", lex.location_participles),
                                 ("origin_participles", lex.origin_participles),
                                 ("speaker_nouns", lex.speaker_nouns),
+                                ("receiving_light_verbs", lex.receiving_light_verbs),
                                 ("purpose_target_events", lex.purpose_target_events),
                                 ("unattributed_events", lex.unattributed_events),
                                 ("context_phrases", lex.context_phrases),
@@ -375,6 +377,7 @@ class LexiconBuilder:
                                "on_light_verbs",
                                "civilian_sectors", "domestic_events",
                                "location_participles", "origin_participles", "speaker_nouns",
+                               "receiving_light_verbs",
                                "purpose_target_events",
                                "unattributed_events", "context_phrases", "joint_words",
                                "conventions"}
