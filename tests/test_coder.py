@@ -319,6 +319,18 @@ def test_current_style_dev(coder):
     assert scores["dyad_accuracy"] >= 0.8
 
 
+def test_own_plover_style_sentences(coder):
+    """160 wire-style sentences we wrote, 10 per PLOVER type: how the coder generalises
+    beyond the development half it was tuned on (figures in BENCHMARKS.md)."""
+    from dyadwatch.evaluate.run import evaluate_plover_gsr
+
+    scores = evaluate_plover_gsr(FIXTURES / "plover_style_own.jsonl", coder).scores
+    assert scores["n"] == 160
+    assert scores["event_accuracy"] >= 0.8
+    assert scores["source_f1"] >= 0.9
+    assert scores["target_f1"] >= 0.87
+
+
 # -- command line ---------------------------------------------------------------------------------
 def test_code_text_command_json(tmp_path):
     from dyadwatch.cli import main
