@@ -27,7 +27,14 @@ from pathlib import Path
 
 import yaml
 
-from dyadwatch.actors.petrarch import IGO_CODES, read_actors, read_agents, readable_name
+from dyadwatch.actors.petrarch import (
+    IGO_CODES,
+    SECTOR_CODES,
+    PetrarchCode,
+    read_actors,
+    read_agents,
+    readable_name,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data" / "dictionaries"
@@ -40,6 +47,21 @@ OLD_CODES = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "SUN": "RUS
 ORG_IDS = set(IGO_CODES.values())
 #: CAMEO's transnational non-state codes, kept as actor codes (the gold files use them).
 NON_STATE = {"IMG": "IMG", "NGO": "NGO", "NGM": "NGO"}
+#: Phoenix's regional and religious chunks of organisation codes ("IGOAFROAU": an African
+#: IGO, the OAU; "NGOWAFMOS"): they say where, not which body.
+PHOENIX_REGIONS = {"AFR", "ASA", "BLK", "CAF", "CAS", "CAU", "CRB", "EAF", "EEU", "EUR", "LAM",
+                   "MEA", "MDT", "NAF", "NAM", "SAF", "SAM", "SAS", "SEA", "SCN", "WAF", "WST",
+                   "ARB", "PGS", "MOS", "CHR", "JEW", "HIN", "BUD", "NMR"}
+#: Phoenix's own organisation chunks → registry ids (beyond petrarch.IGO_CODES); a chunk not
+#: listed is used as the id itself ("CPA", "IGC").
+PHOENIX_ORG_IDS = {
+    "EEC": "EU", "NAT": "NATO", "ASN": "ASEAN", "AFU": "AU", "WAS": "ECOWAS", "SAD": "SADC",
+    "GOE": "G8", "GOS": "G7", "GSS": "G77", "SAA": "SAARC", "ITP": "INTERPOL", "EBR": "EBRD",
+    "ADB": "ADB", "AFB": "AFDB", "EFT": "EFTA", "APE": "OAPEC", "CSS": "CENSAD", "CEM": "CEMAC",
+    "CES": "COMESA", "IAD": "IGAD", "IDB": "ISDB", "SOT": "SEATO", "SCE": "OSCE", "ECA": "ECCAS",
+    "WAM": "UEMOA", "WAD": "BOAD", "BCA": "BEAC", "NEP": "NEPAD", "DVE": "D8", "AEU": "CAEU",
+    "ABD": "BADEA", "IAC": "IACO",
+}
 #: Phoenix place names that are ordinary English words far more often than towns.
 NOT_PLACES = {"Male", "Phoenix", "Buffalo", "Jersey", "Reading", "Mobile", "Nice", "Bath",
               "Split", "Independence", "Liberty", "Hope", "Union", "Concord", "Soviet"}
@@ -174,13 +196,14 @@ def derive_phoenix_actors(country_codes: set[str], country_names: dict[str, str]
             person = dated or "CountryInfo" in (actor.comment or "") or "rulers" in (actor.comment or "")
             roles = []
             for c in codes:
-                code = OLD_CODES.get(c.code, c.code)
-                code = NON_STATE.get(code, code)
-                if code not in country_codes and code not in ORG_IDS and code not in NON_STATE.values():
+                named, sectors = _organisation_code(c, country_codes)
+                code = named or NON_STATE.get(OLD_CODES.get(c.code, c.code), OLD_CODES.get(c.code, c.code))
+                if not named and code not in country_codes and code not in ORG_IDS \
+                        and code not in NON_STATE.values():
                     # Phoenix's regional and non-state codes (IMG, MEA, SAS, KKL, ...) name
                     # no state: keep the sector, drop the code.
                     code = ""
-                roles.append(":".join([code, "/".join(c.sectors), c.start.isoformat() if c.start else "",
+                roles.append(":".join([code, "/".join(sectors), c.start.isoformat() if c.start else "",
                                        c.end.isoformat() if c.end else ""]))
             aliases = [readable_name(_clean(s)) for s in actor.synonyms]
             if not person and not any(r.split(":")[0] for r in roles):
@@ -189,9 +212,48 @@ def derive_phoenix_actors(country_codes: set[str], country_names: dict[str, str]
                 found = _country_in(" ".join([actor.name, *actor.synonyms]), country_names)
                 if found:
                     roles = [found + r for r in roles]
+            if not any(r.split(":")[0] for r in roles):
+                # An international body or NGO Phoenix names no id for ("Greenpeace" [NGOENV],
+                # "Antarctic Treaty" [IGO]): the generic bucket, so it still acts as itself.
+                bucket = _bucket(codes)
+                if bucket:
+                    roles = [(bucket + r) if not r.split(":")[0] else r for r in roles]
             rows.append([readable_name(_clean(actor.name)), "|".join(a for a in aliases if a),
                          ";".join(roles), "person" if person else "group", name])
     return rows
+
+
+def _organisation_code(c: PetrarchCode, country_codes: set[str]) -> tuple[str, tuple[str, ...]]:
+    """The registry id of a Phoenix organisation or company code, and its sectors.
+
+    "IGOAFROAU" → OAU (the region chunk AFR says where, not which body); "IGOWSTNAT" → NATO;
+    "IGOUNO..." stays the UN; "MNCUSA" (a company) → USA, sector BUS. ("", sectors) when the
+    code names no body or state (the caller's rules apply).
+    """
+    raw = c.raw.split()[0].upper().lstrip("~") if c.raw.split() else ""
+    chunks = [raw[i:i + 3] for i in range(0, len(raw), 3)]
+    if not chunks:
+        return "", c.sectors
+    head, rest = chunks[0], chunks[1:]
+    if head == "IGO" and rest:
+        if rest[0] in IGO_CODES and rest[0] not in PHOENIX_REGIONS:
+            return IGO_CODES[rest[0]], c.sectors
+        for chunk in rest:
+            if chunk in PHOENIX_REGIONS or chunk in SECTOR_CODES or chunk in country_codes:
+                continue
+            return PHOENIX_ORG_IDS.get(chunk, IGO_CODES.get(chunk, chunk)), c.sectors
+        return "", c.sectors
+    if head == "MNC":
+        country = next((OLD_CODES.get(ch, ch) for ch in rest if OLD_CODES.get(ch, ch) in country_codes), "")
+        if country:
+            return country, ("BUS", *(s for s in c.sectors if s != "BUS"))
+    return "", c.sectors
+
+
+def _bucket(codes: list[PetrarchCode]) -> str:
+    """IGO or NGO when every code of an entry is one of those transnational buckets."""
+    heads = {c.raw.split()[0].upper().lstrip("~")[:3] for c in codes if c.raw.split()}
+    return heads.pop() if len(heads) == 1 and heads <= {"IGO", "NGO"} else ""
 
 
 def _country_in(text: str, country_names: dict[str, str]) -> str | None:

@@ -38,6 +38,8 @@ _SIMPLE_WORDS = re.compile(r"^[A-Za-z]+( [A-Za-z]+)*$")
 WATER_AFTER = frozenset({"Sea", "Ocean", "Gulf", "Strait", "Straits", "Channel", "Bay", "Lake",
                          "River", "Lagoon", "Canal", "Sound"})
 WATER_BEFORE_OF = frozenset({"Sea", "Gulf", "Strait", "Straits", "Bay", "Lake", "Bight"})
+#: CAMEO's generic transnational codes (an IGO, NGO or armed group of no named body).
+BUCKET_CODES = frozenset({"IGO", "NGO", "IMG"})
 #: What a body of water found by that pattern stands for: a place, no actor.
 WATER = Entry(name="body of water", kind="water", how="place", weight=1.0)
 
@@ -391,7 +393,9 @@ class Registry:
         words = [t for t in doc if t.is_alpha]
         if not words or len(words) > 4 or not all(t.text[:1].isupper() for t in words):
             return []
-        people = self._surnames.get(normalise(words[-1].text), [])
+        # A generic bucket (Phoenix's "Human Rights Internet Harvard" [NGO]) is no family's.
+        people = [e for e in self._surnames.get(normalise(words[-1].text), [])
+                  if any(r.code and r.code not in BUCKET_CODES for r in e.roles)]
         codes = {r.code for e in people for r in e.roles if r.code}
         if len(codes) != 1:
             return []

@@ -175,7 +175,11 @@ def _is_former(registry: Registry, doc: Doc, group: _Group) -> bool:
         i -= 1
     if i >= 0 and doc[i].lower_.rstrip("-") in registry.former_words | {"ex"}:
         return True
-    return any(t.lower_ in registry.former_words for t in doc[group.start:group.end])
+    # "former" inside a name ("the Former Yugoslav Republic of Macedonia") is no "former".
+    in_names = {t for h in group.hits if any(_category(e) == "place" for e in h.entries)
+                for t in range(h.start, h.end)}
+    return any(t.lower_ in registry.former_words for t in doc[group.start:group.end]
+               if t.i not in in_names)
 
 
 def compose(registry: Registry, group: _Group, when: date | None, *, former: bool = False,
@@ -292,6 +296,37 @@ def _is_location(doc: Doc, group: _Group) -> bool:
     if doc[i].lower_ == "of" and i > 0 and doc[i - 1].lower_ == "out":
         return True  # "out of Kabul", "out of the town of ..."
     return doc[i].lower_ in (_PLACE_NOUN_LOCATIVE if place_noun else _LOCATIVE)
+
+
+#: Words that may stand between a people and the state it lives in: "in southern Serbia".
+_HOME_GAP = frozenset({"the", "northern", "southern", "eastern", "western", "central", "north",
+                       "south", "east", "west", "northeastern", "northwestern", "southeastern",
+                       "southwestern", "northwest", "northeast", "southwest", "southeast"})
+
+
+def _homes(doc: Doc, groups: Sequence[_Group]) -> dict[int, int]:
+    """A people named by a demonym, and the state it lives in: "Ethnic Albanian guerrillas in
+    Macedonia", "ethnic Serbs in Croatia", "the Albanians of southern Serbia" are that state's
+    actors (the PLOVER GSR codes them so), and the state is only where they live.
+
+    "in" counts only after "ethnic", which marks a minority: without it "Albanian rebels in
+    Macedonia" stay Albanian (as the gold codes them). "of" counts for a bare people
+    ("Albanians of Serbia") or after "ethnic". Returns {people group: place group}.
+    """
+    homes: dict[int, int] = {}
+    for index, (group, place) in enumerate(zip(groups, groups[1:], strict=False)):
+        if group.place is None or group.place.how != "demonym" or group.person is not None:
+            continue
+        if (place.place is None or place.person is not None or place.sector is not None
+                or place.place.how not in ("name", "place", "capital")):
+            continue
+        between = [t.lower_ for t in doc[group.end:place.start]]
+        if not between or between[0] not in ("in", "of") or not set(between[1:]) <= _HOME_GAP:
+            continue
+        ethnic = group.start > 0 and doc[group.start - 1].lower_ == "ethnic"
+        if ethnic or (between[0] == "of" and group.sector is None):
+            homes[index] = index + 1
+    return homes
 
 
 #: Nouns after a demonym that make it name a language or a culture, not a people acting:
@@ -450,8 +485,9 @@ class Resolver:
         groups = build_groups(doc, self.registry.hits(doc))
         self._attach_person_names(doc, groups)
         self._share_sectors(doc, groups)
+        homes = _homes(doc, groups)
         mentions: list[Mention] = []
-        for group in groups:
+        for index, group in enumerate(groups):
             start_char, end_char = group.chars(doc)
             text = doc.text[start_char:end_char]
             if group.dyad is not None:
@@ -469,8 +505,13 @@ class Resolver:
                 match = self._counterpart(group, mentions[-1].actor.code, context_codes)
             if match is None or not match.code:
                 continue
+            if index in homes:
+                home = self.registry.match_for(groups[homes[index]].place, when)
+                if home.code:
+                    match = _replace(match, code=home.code, name=home.name, family=home.family)
             how = match.how
-            if _is_location(doc, group) or _modifies_a_thing(doc, group):
+            if (_is_location(doc, group) or _modifies_a_thing(doc, group)
+                    or index in homes.values()):
                 how = "place"
             sector = None if how == "place" or match.sector in _NO_SECTOR else match.sector
             if (sector is not None and self._user_sector_words and group.sector is not None
