@@ -558,3 +558,15 @@ def test_givers_datelines_and_handovers(coder: Coder, text: str, event: str,
         [(e.event, pair(e), e.pattern) for e in events]
     if text.startswith("NAIROBI"):
         assert not any("KEN" in pair(e) for e in events)
+
+
+def test_calibration_table_reads_like_the_reported_confidence() -> None:
+    from dyadwatch.events import confidence
+
+    xs, ys = [0.2, 0.5, 0.8], [0.1, 0.5, 0.9]
+    # Between the table's points the share right is interpolated, beyond them it is flat.
+    assert confidence.interpolate(xs, ys, 0.65) == pytest.approx(0.7)
+    assert confidence.interpolate(xs, ys, 0.05) == 0.1 and confidence.interpolate(xs, ys, 1.0) == 0.9
+    # The reported confidence keeps a little of the raw score so that ranking is strict.
+    assert confidence.from_raw(0.7, 0.9) > confidence.from_raw(0.6, 0.9)
+    assert confidence.from_raw(0.0, 0.0) >= 0.01 and confidence.from_raw(1.0, 1.0) <= 0.99

@@ -64,8 +64,8 @@ def _table() -> tuple[list[float], list[float]]:
         return [], []
 
 
-def calibrate(raw: float) -> float:
-    xs, ys = _table()
+def interpolate(xs: list[float], ys: list[float], raw: float) -> float:
+    """A calibration table (raw scores ``xs`` -> shares right ``ys``) read at ``raw``."""
     if not xs:
         return raw
     i = bisect_right(xs, raw)
@@ -78,7 +78,16 @@ def calibrate(raw: float) -> float:
     return y0 + (y1 - y0) * (raw - x0) / (x1 - x0 or 1.0)
 
 
+def calibrate(raw: float) -> float:
+    return interpolate(*_table(), raw)
+
+
+def from_raw(raw: float, calibrated: float) -> float:
+    """The confidence reported: mostly the calibrated share, with a little of the raw score
+    to keep the ranking strict inside flat calibration steps."""
+    return round(max(0.01, min(0.99, 0.95 * calibrated + 0.05 * raw)), 3)
+
+
 def confidence(f: Features) -> float:
     raw = raw_score(f)
-    # A little of the raw score keeps the ranking strict inside flat calibration steps.
-    return round(max(0.01, min(0.99, 0.95 * calibrate(raw) + 0.05 * raw)), 3)
+    return from_raw(raw, calibrate(raw))
