@@ -616,3 +616,19 @@ def test_postgresql_stores_and_replaces_mentions(coder):
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
         admin.dispose()
+
+
+def test_coding_version_follows_the_actor_data(tmp_path, base_coder):
+    """Who did what depends on the actors: a user's actor file means recoding."""
+    from dyadwatch.actors import get_registry
+    from dyadwatch.events import Coder
+
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("- id: TSTL\n  name: Testland Liberation League\n", encoding="utf-8")
+    registry = get_registry(extra_files=(str(extra),))
+    assert not registry.problems and registry.scan("The Testland Liberation League met.")
+    with_mine = Coder(registry=registry)
+    plain = Coder(registry=get_registry())
+    assert with_mine.version == plain.version  # same coder ...
+    assert pipeline.coding_version(with_mine) != pipeline.coding_version(plain)  # ... other data
+    assert len(pipeline.coding_version(with_mine)) <= 64

@@ -9,12 +9,14 @@ abbreviations such as "US" that are also common words) for :meth:`Registry.scan`
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.matcher import PhraseMatcher
@@ -119,6 +121,24 @@ class Registry:
         self._lock = threading.Lock()
         #: The ``get_registry`` arguments that made this registry, if it did.
         self.made_from: tuple[str, ...] | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the data this registry was built from (the package's actor files and
+        the user's), so stored coding can tell when actors changed. Made on first use."""
+        cached = getattr(self, "_fingerprint", None)
+        if cached is None:
+            digest = hashlib.sha256()
+            paths = sorted(loaders.data_path("").iterdir()) + [Path(p) for p in self.made_from or ()]
+            for path in paths:
+                if path.is_file():
+                    digest.update(path.name.encode("utf-8"))
+                    digest.update(path.read_bytes())
+            if self.made_from is None:
+                # Built from entries in code (tests, tools): they are the data.
+                digest.update(repr([(e.name, e.code) for e in self.entries]).encode("utf-8"))
+            cached = self._fingerprint = digest.hexdigest()
+        return cached
 
     def __reduce__(self):
         # Worker processes rebuild (and cache) the registry from the same files instead of

@@ -1058,11 +1058,13 @@ def _forms(word: str) -> list[str]:
 
 
 def _source_fingerprint() -> str:
-    """Hash of the coder's own modules, so ``Coder.version`` changes when the code does."""
+    """Hash of the coder's own modules and its confidence calibration, so ``Coder.version``
+    changes when they do (the lexicon has its own fingerprint)."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for name in sorted(p.name for p in here.glob("*.py") if p.name != "pipeline.py"):
         digest.update((here / name).read_bytes())
+    digest.update((here / "data" / "calibration.json").read_bytes())
     return digest.hexdigest()
 
 

@@ -128,10 +128,11 @@ def default_workers() -> int:
 
 
 def coding_version(coder: Any) -> str:
-    """What ``documents.coded_version`` records: the coder's version, the themes taxonomy
-    and what the pipeline stores (``PIPELINE_OUTPUT``).
+    """What ``documents.coded_version`` records: the coder's version, the actor data it
+    resolves with, the themes taxonomy and what the pipeline stores (``PIPELINE_OUTPUT``).
 
-    Themes are stored with each report, so a change of ``themes.yaml`` also calls for
+    Themes are stored with each report and actors decide who did what, so a change of
+    ``themes.yaml`` or of an actor file (the package's or the user's) also calls for
     recoding. The value fits the column (64 characters).
     """
     from importlib import resources
@@ -139,7 +140,9 @@ def coding_version(coder: Any) -> str:
     from dyadwatch.relations.themes import THEMES_FILE
 
     themes = resources.files("dyadwatch.relations").joinpath("data", THEMES_FILE).read_bytes()
-    value = f"{coder.version}+t{hashlib.sha256(themes).hexdigest()[:8]}+{PIPELINE_OUTPUT}"
+    actors = getattr(getattr(coder, "registry", None), "fingerprint", "")
+    value = (f"{coder.version}+t{hashlib.sha256(themes).hexdigest()[:8]}"
+             f"+a{str(actors)[:8]}+{PIPELINE_OUTPUT}")
     if len(value) > 64:
         value = hashlib.sha256(value.encode("utf-8")).hexdigest()
     return value
