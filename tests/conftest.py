@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,32 @@ SHARED = REPO.parent / "shared"
 DATA = SHARED / "data"
 CORPORA = DATA / "corpora"
 GOLD = DATA / "gold"
+
+
+#: A PostgreSQL URL for the tests that run on PostgreSQL too (.ci/run starts one).
+POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A database URL on a schema of its own in the test PostgreSQL, dropped afterwards,
+    so runs never see each other's rows."""
+    import sqlalchemy as sa
+
+    from dyadwatch.store.db import resolve_url
+
+    assert POSTGRES, "set DYADWATCH_TEST_POSTGRES"
+    name = "t_" + uuid.uuid4().hex[:10]
+    admin = sa.create_engine(resolve_url(POSTGRES))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    separator = "&" if "?" in POSTGRES else "?"
+    try:
+        yield f"{POSTGRES}{separator}options=-csearch_path%3D{name}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
+        admin.dispose()
 
 
 def require_shared() -> None:

@@ -8,7 +8,6 @@ the briefing logic is tested independently of what the coder finds.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import POSTGRES, postgres_schema
 from dyadwatch.brief import (
     BriefError,
     FaithfulnessError,
@@ -454,24 +454,15 @@ def test_run_ingests_codes_and_briefs_text_files(tmp_path: Path) -> None:
     assert check_result.exit_code == 0, check_result.output
 
 
-POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
 
 
 @pytest.mark.skipif(not POSTGRES, reason="set DYADWATCH_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)")
 def test_same_briefing_on_postgresql(brief: dict) -> None:
-    import uuid
+    with postgres_schema() as url:
+        _same_briefing_on(Store(url), brief)
 
-    import sqlalchemy as sa
 
-    from dyadwatch.store.db import resolve_url
-
-    # A schema of its own, so runs never see each other's rows.
-    name = "t_" + uuid.uuid4().hex[:10]
-    admin = sa.create_engine(resolve_url(POSTGRES))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-    separator = "&" if "?" in POSTGRES else "?"
-    pg = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{name}")
+def _same_briefing_on(pg: Store, brief: dict) -> None:
     try:
         _fill(pg)
         on_pg = build_brief(pg, "USA", "RUS", since=SINCE, until=UNTIL)
@@ -487,9 +478,6 @@ def test_same_briefing_on_postgresql(brief: dict) -> None:
         assert [(w["due"], w["text"]) for w in on_pg["watch"]] == [(w["due"], w["text"]) for w in brief["watch"]]
     finally:
         pg.dispose()
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-        admin.dispose()
 
 
 def test_deadlines_stated_beside_one_side_are_watched(cli):

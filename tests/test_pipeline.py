@@ -14,7 +14,6 @@ import io
 import json
 import os
 import re
-import uuid
 from datetime import date, datetime
 
 import pyarrow.parquet as pq
@@ -22,18 +21,17 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from conftest import POSTGRES, postgres_schema
 from dyadwatch import nlp
 from dyadwatch.cli import main
 from dyadwatch.cli.common import out_console
 from dyadwatch.events import Coder, linking, pipeline
 from dyadwatch.ingest.pipeline import store_documents
 from dyadwatch.model import ActorRef, Block, Document, Event, Evidence
-from dyadwatch.store import Store, resolve_url
+from dyadwatch.store import Store
 from dyadwatch.store import events as event_store
 from dyadwatch.store.schema import documents, events, mentions, reports
 from dyadwatch.store.series import coverage_counts
-
-POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
 
 
 class RecordingCoder(Coder):
@@ -588,13 +586,11 @@ def test_stats_shows_the_number_of_mentions(cli_db):
 
 @pytest.mark.skipif(not POSTGRES, reason="set DYADWATCH_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)")
 def test_postgresql_stores_and_replaces_mentions(coder):
-    # A schema of its own, so runs never see each other's rows.
-    name = "t_" + uuid.uuid4().hex[:10]
-    admin = sa.create_engine(resolve_url(POSTGRES))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-    separator = "&" if "?" in POSTGRES else "?"
-    pg = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{name}")
+    with postgres_schema() as url:
+        _check_postgres_mentions(Store(url), coder)
+
+
+def _check_postgres_mentions(pg: Store, coder) -> None:
     try:
         store_documents(pg, [*CORPUS, QUIET])
         pipeline.code_pending(pg, coder=coder, workers=1, quiet=True)
@@ -613,9 +609,6 @@ def test_postgresql_stores_and_replaces_mentions(coder):
         assert 1 not in {r["doc_id"] for r in all_mentions(pg)}
     finally:
         pg.dispose()
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-        admin.dispose()
 
 
 def test_coding_version_follows_the_actor_data(tmp_path, base_coder):

@@ -9,16 +9,14 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import os
-import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner
 
+from conftest import POSTGRES, postgres_schema
 from dyadwatch.cli import main
 from dyadwatch.relations import (
     RelationsError,
@@ -30,12 +28,11 @@ from dyadwatch.relations import (
     trend,
 )
 from dyadwatch.relations.plot import save_chart, svg_chart
-from dyadwatch.store import Store, resolve_url
+from dyadwatch.store import Store
 from dyadwatch.store.schema import documents, events, mentions
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
 
 # (event, quad class, Goldstein) used to build series.
 CONSULT = ("CONSULT", 1, 1.0)
@@ -618,13 +615,11 @@ def _fill_for_portability(db: Store) -> None:
 
 @pytest.mark.skipif(not POSTGRES, reason="set DYADWATCH_TEST_POSTGRES to a PostgreSQL URL (.ci/run does)")
 def test_postgresql_gives_the_same_series_as_sqlite(tmp_path: Path) -> None:
-    name = "t_" + uuid.uuid4().hex[:10]
-    admin = sa.create_engine(resolve_url(POSTGRES))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-    separator = "&" if "?" in POSTGRES else "?"
-    pg = Store(f"{POSTGRES}{separator}options=-csearch_path%3D{name}")
-    lite = Store(str(tmp_path / "same.db"))
+    with postgres_schema() as url:
+        _same_series_on(Store(url), Store(str(tmp_path / "same.db")))
+
+
+def _same_series_on(pg: Store, lite: Store) -> None:
     try:
         for db in (pg, lite):
             _fill_for_portability(db)
@@ -641,9 +636,6 @@ def test_postgresql_gives_the_same_series_as_sqlite(tmp_path: Path) -> None:
     finally:
         pg.dispose()
         lite.dispose()
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-        admin.dispose()
 
 
 # --- the real corpus --------------------------------------------------------------------

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
+from conftest import POSTGRES, postgres_schema
 from dyadwatch.store import Store, StoreError, resolve_url, schema
-
-POSTGRES = os.environ.get("DYADWATCH_TEST_POSTGRES")
 
 
 def test_a_plain_path_is_sqlite_and_postgres_urls_use_psycopg(monkeypatch):
@@ -62,14 +59,7 @@ def test_postgresql_store_holds_the_same_documents():
 
     from dyadwatch.cli import main
 
-    # A schema of its own, so runs never see each other's rows.
-    name = "t_" + uuid.uuid4().hex[:10]
-    admin = sa.create_engine(resolve_url(POSTGRES))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-    separator = "&" if "?" in POSTGRES else "?"
-    url = f"{POSTGRES}{separator}options=-csearch_path%3D{name}"
-    try:
+    with postgres_schema() as url:
         runner = CliRunner()
         first = runner.invoke(main, ["--db", url, "ingest", "--examples", "--format", "json"], catch_exceptions=False)
         again = runner.invoke(main, ["--db", url, "ingest", "--examples", "--format", "json"], catch_exceptions=False)
@@ -78,7 +68,3 @@ def test_postgresql_store_holds_the_same_documents():
         stats = json.loads(runner.invoke(main, ["--db", url, "stats", "--format", "json"]).output)
         assert stats["documents"] == json.loads(first.output)["added"]
         assert stats["database"].startswith("postgresql")
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-        admin.dispose()
