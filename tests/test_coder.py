@@ -570,3 +570,37 @@ def test_calibration_table_reads_like_the_reported_confidence() -> None:
     # The reported confidence keeps a little of the raw score so that ranking is strict.
     assert confidence.from_raw(0.7, 0.9) > confidence.from_raw(0.6, 0.9)
     assert confidence.from_raw(0.0, 0.0) >= 0.01 and confidence.from_raw(1.0, 1.0) <= 0.99
+
+
+@pytest.mark.parametrize("text, event, dyad", [
+    ("Nurses at Ghana's state hospitals went on strike over unpaid wages.", "PROTEST",
+     ("GHA", None)),
+    ("Kenyan police raided the offices of an opposition newspaper in Nairobi.", "COERCE",
+     ("KEN", "KEN")),
+    ("A court in Ankara banned the pro-Kurdish party on Friday.", "COERCE", ("TUR", "TUR")),
+    ("The World Bank approved a loan to Kenya.", "AID", ("WB", "KEN")),
+    ("Putin invited Modi to visit Moscow.", "AGREE", ("RUS", "IND")),
+    ("Hamas will not accept the Egyptian proposal, a spokesman said.", "REJECT", ("PSE", "EGY")),
+    ("Thousands of opposition supporters marched through Belgrade on Saturday.", "PROTEST",
+     ("SRB", None)),
+])
+def test_domestic_repression_strikes_invitations_and_refusals(
+        coder: Coder, text: str, event: str, dyad: tuple[str, str | None]) -> None:
+    events = code(coder, text)
+    assert (event, dyad) in {(e.event, pair(e)) for e in events if not e.negated}, \
+        [(e.event, pair(e), e.pattern) for e in events]
+
+
+def test_a_list_of_countries_after_a_title_are_all_doers(coder: Coder) -> None:
+    events = code(coder, "The foreign ministers of Chile, Peru and Bolivia met in Lima.")
+    assert {e.source.code for e in events if e.event == "CONSULT"} == {"CHL", "PER", "BOL"}
+
+
+def test_own_second_plover_style_set(coder):
+    """A second set of 160 wire-style sentences, written apart from the first."""
+    from dyadwatch.evaluate.run import evaluate_plover_gsr
+
+    scores = evaluate_plover_gsr(FIXTURES / "plover_style_own2.jsonl", coder).scores
+    assert scores["n"] == 160
+    assert scores["event_accuracy"] >= 0.75
+    assert scores["source_f1"] >= 0.88

@@ -140,6 +140,21 @@ class ArgumentFinder:
                 walk(child, tier, depth + 1, ":conj" if dep == "conj" else tag)
 
         walk(head, 0, 0, "")
+        for arg in list(tiers[0]):
+            # "the foreign ministers of Argentina, Brazil and Uruguay": one mention holds the
+            # first country; the others are coordinated with it from outside the mention.
+            m = arg.mention
+            inside = range(m.start, m.end)  # type: ignore[attr-defined]
+            todo = [c for t in head.doc[m.start:m.end]  # type: ignore[attr-defined]
+                    for c in t.children if c.dep_ == "conj" and c.i not in inside]
+            held = {id(a.mention) for a in tiers[0]}
+            while todo:
+                conj = todo.pop()
+                todo.extend(c for c in conj.children if c.dep_ == "conj")
+                for other in self.by_token.get(conj.i, ()):
+                    if id(other) not in held:
+                        held.add(id(other))
+                        tiers[0].append(Arg(other, via + ":conj"))
         if tiers[0] and tiers[3] and all(
                 getattr(a.mention.actor, "person", None) for a in tiers[0]) and not any(
                 getattr(a.mention.actor, "person", None) for a in tiers[3]):
@@ -204,7 +219,9 @@ class ArgumentFinder:
         if not heads & self.lex.population_nouns:
             return []
         for tok in verb.subtree:
-            if tok.dep_ == "prep" and tok.lower_ in {"in", "at"}:
+            # "marched through Belgrade", "rallied across Harare", "protested outside parliament in X"
+            if tok.dep_ == "prep" and tok.lower_ in {"in", "at", "through", "across", "around",
+                                                     "outside", "near", "inside"}:
                 for g in tok.children:
                     if g.dep_ == "pobj":
                         found = self.np_actors(g, "place")

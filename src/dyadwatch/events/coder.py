@@ -791,6 +791,10 @@ class Coder:
                 getattr(s.mention.actor, "sector", None) == "MIL" for s in sources):  # type: ignore[attr-defined]
             entry = replace(entry.military, weight=entry.weight)
             pattern += " military"
+        elif entry.police is not None and any(
+                "COP" in (getattr(s.mention.actor, "sector", None), s.sector) for s in sources):  # type: ignore[attr-defined]
+            entry = replace(entry.police, weight=entry.weight)
+            pattern += " police"
         if entry.own_object is not None and targets and all(
                 t.code in {s.code for s in sources} for t in targets):
             # "ordered U.S. troops to leave Syria": one's own people leaving a place.
@@ -845,8 +849,12 @@ class Coder:
                         and reporter.lemma_.lower() in lex.decision_verbs
                         and any(a.lower_ == "would" for a in anchor.children if a.dep_ == "aux"))
             quad = _quad(event)
-            if not decision and event not in {"AGREE", "THREATEN", "REQUEST", "ACCUSE",
-                                               "REJECT"}:
+            if event == "AGREE" and negated and modality == "future" and not decision:
+                # "Hamas will not accept the proposal": a refusal announced.
+                event, negated = "REJECT", False
+                pattern += " refusal"
+            elif not decision and event not in {"AGREE", "THREATEN", "REQUEST", "ACCUSE",
+                                                 "REJECT"}:
                 secondary = (event, modality)
                 if quad in (1, 2) and not negated:
                     event = "AGREE"

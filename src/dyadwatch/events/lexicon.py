@@ -59,6 +59,7 @@ class Entry:
     # used when the doers are people, not a government ("protesters protested" = PROTEST)
     civilian: Entry | None = field(default=None, hash=False, compare=False)
     military: Entry | None = field(default=None, hash=False, compare=False)
+    police: Entry | None = field(default=None, hash=False, compare=False)
     # used when the object is the doer's own side ("ordered its own troops to leave Syria"
     # is a withdrawal from the place, not an expulsion)
     own_object: Entry | None = field(default=None, hash=False, compare=False)
@@ -241,6 +242,9 @@ class LexiconBuilder:
             own_object = self._entry(f"{key} (own object)", spec["own_object"], where, kinds)
         if spec.get("military") is not None:
             military = self._entry(f"{key} (military)", spec["military"], where, kinds)
+        police = None
+        if spec.get("police") is not None:
+            police = self._entry(f"{key} (police)", spec["police"], where, kinds)
         if spec.get("solo") is not None:
             solo = self._entry(f"{key} (solo)", spec["solo"], where, kinds)
         if spec.get("civilian") is not None:
@@ -269,6 +273,7 @@ class LexiconBuilder:
             solo=solo,
             civilian=civilian,
             military=military,
+            police=police,
             own_object=own_object,
             weight=weight,
             where=where,
