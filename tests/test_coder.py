@@ -604,3 +604,12 @@ def test_own_second_plover_style_set(coder):
     assert scores["n"] == 160
     assert scores["event_accuracy"] >= 0.75
     assert scores["source_f1"] >= 0.88
+
+
+@pytest.mark.parametrize("text, dyad", [
+    ("Turkey has massed thousands of troops along its border with Syria.", ("TUR", "SYR")),
+    ("The last Syrian troops pulled out of Lebanon on Tuesday.", ("SYR", "LBN")),
+])
+def test_where_forces_move_names_the_target(coder: Coder, text: str,
+                                            dyad: tuple[str, str]) -> None:
+    assert dyad in {pair(e) for e in code(coder, text)}

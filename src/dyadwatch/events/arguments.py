@@ -434,6 +434,12 @@ class ArgumentFinder:
             if child.dep_ != "prep" or (skip is not None and child.i == skip.i):
                 continue
             word = child.lower_
+            if word in {"out", "away"} and not any(g.dep_ == "pobj" for g in child.children):
+                # "pulled out of Lebanon", parsed as a preposition holding another.
+                for inner in (g for g in child.children if g.dep_ == "prep" and g.lower_ in {"of", "from"}):
+                    for g in (x for x in inner.children if x.dep_ == "pobj"):
+                        out += self.np_targets(g, "prep:from", source_keys, places=True)
+                continue
             if word in preps or (place and word in self.lex.place_preps) or (
                     tok.pos_ in {"NOUN", "PROPN"} and word == "of"):
                 objects = [g for g in child.children if g.dep_ == "pobj" or (
