@@ -613,3 +613,20 @@ def test_own_second_plover_style_set(coder):
 def test_where_forces_move_names_the_target(coder: Coder, text: str,
                                             dyad: tuple[str, str]) -> None:
     assert dyad in {pair(e) for e in code(coder, text)}
+
+
+@pytest.mark.parametrize("text, event, dyad", [
+    ("Zimbabwe has expelled the BBC's correspondent in Harare.", "COERCE", ("ZWE", "GBR")),
+    ("Taiwan and China launched regular direct weekend flights across the strait.", "COOPERATE",
+     ("TWN", "CHN")),
+    ("Myanmar's junta allowed a team of U.N. disaster experts into the delta.", "RETREAT",
+     ("MMR", "UN")),
+    ("Tehran would close the Strait of Hormuz if the European Union imposed an oil embargo, "
+     "the navy commander said.", "THREATEN", ("IRN", "EU")),
+    ("Riot police were deployed across Harare on Friday.", "MOBILIZE", ("ZWE", "ZWE")),
+])
+def test_expulsions_links_access_closures_and_deployments(
+        coder: Coder, text: str, event: str, dyad: tuple[str, str]) -> None:
+    events = code(coder, text)
+    assert (event, dyad) in {(e.event, pair(e)) for e in events}, \
+        [(e.event, pair(e), e.pattern) for e in events]

@@ -299,9 +299,13 @@ class Coder:
             entry, key = lex.verbs[lemma], lemma
         if entry is not None:
             # "ordered troops to attack": with a complement, the complement is the event.
-            has_complement = any(c.dep_ == "xcomp" for c in tok.children)
-            # "was handed over to Spanish police": the passive subject is the object.
+            has_complement = entry.complement in {"governor", "intent"} and any(
+                c.dep_ == "xcomp" for c in tok.children)
+            # "was handed over to Spanish police": the passive subject is the object; "allowed
+            # peacekeepers to deploy": so is the subject of the complement clause.
             objects += [c for c in tok.children if c.dep_ == "nsubjpass"]
+            objects += [g for c in tok.children if c.dep_ in {"ccomp", "xcomp"}
+                        for g in c.children if g.dep_ == "nsubj"]
             for obj in objects:
                 sub = None if has_complement else (
                     entry.objects.get(obj.lemma_.lower())
@@ -328,11 +332,14 @@ class Coder:
     def _noun_entry(self, tok: Token) -> tuple[str, Entry] | None:
         lex = self.lexicon
         lemma = tok.lemma_.lower()
-        for child in tok.children:
-            if child.dep_ in {"compound", "amod", "nmod"}:
-                k = f"{child.lemma_.lower()} {lemma}"
-                if k in lex.nouns:
-                    return k, lex.nouns[k]
+        modifiers = [c for c in tok.children if c.dep_ in {"compound", "amod", "nmod"}]
+        # "direct weekend flights": a modifier of the compound modifies the noun too.
+        modifiers += [g for c in modifiers if c.dep_ == "compound"
+                      for g in c.children if g.dep_ in {"compound", "amod"}]
+        for child in modifiers:
+            k = f"{child.lemma_.lower()} {lemma}"
+            if k in lex.nouns:
+                return k, lex.nouns[k]
         if lemma in lex.nouns:
             return lemma, lex.nouns[lemma]
         low = tok.lower_
@@ -745,10 +752,10 @@ class Coder:
             targets = _domestic_target(cand, sources, self.lexicon, finder, passive=True)
             if not targets:
                 return []
-        if not targets and not unattributed:
+        if not unattributed and all(t.code in own for t in targets):
             # "will retaliate if the United States strikes again", "offered to extend the
             # limits if Washington did the same": the condition names the counterpart.
-            targets = _condition_targets(cand, finder, source_keys, lex)
+            targets = _condition_targets(cand, finder, source_keys, lex) or targets
         if not targets and conv.first_actor_target:
             targets = _first_actor_after(cand.token, finder, source_keys)
         elif conv.first_actor_target and len(targets) > 1:
@@ -1268,7 +1275,7 @@ def _place_of_event(tok: Token, finder: ArgumentFinder) -> list[Arg]:
                     if found:
                         return found[:1]
     for t in tok.subtree:
-        if t.dep_ == "prep" and t.lower_ in {"in", "near", "at"}:
+        if t.dep_ == "prep" and t.lower_ in {"in", "near", "at", "across", "throughout", "around"}:
             for g in t.children:
                 if g.dep_ == "pobj" and g.lower_ not in PRONOUNS:
                     found = finder.np_actors(g, "place-of-event", places=True)
