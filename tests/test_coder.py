@@ -630,3 +630,17 @@ def test_expulsions_links_access_closures_and_deployments(
     events = code(coder, text)
     assert (event, dyad) in {(e.event, pair(e)) for e in events}, \
         [(e.event, pair(e), e.pattern) for e in events]
+
+
+@pytest.mark.parametrize("text, event", [
+    # PLOVER: a declared ceasefire is a verbal concession, an implemented one a retreat.
+    ("FARC rebels declared a unilateral ceasefire in their war with the Colombian government.",
+     "CONCEDE"),
+    ("Armenia and Azerbaijan halted their attacks on each other.", "RETREAT"),
+    # Bowing to demands is the concession, whatever act follows.
+    ("The Georgian president bowed to opposition demands and agreed to early elections.",
+     "CONCEDE"),
+])
+def test_declared_ceasefires_and_bowing_to_demands_are_concessions(
+        coder: Coder, text: str, event: str) -> None:
+    assert top(coder, text).event == event

@@ -262,10 +262,11 @@ class Coder:
                                          for g in c.children))]
         # "ordered the diplomats to leave": a key "VERB COMPLEMENT-VERB" ("order leave").
         words += [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
-        if lemma in lex.reporting_verbs and lemma not in lex.verbs and not any(
-                f"{lemma} {c.lower_}" in lex.verbs for c in words):
-            return None  # "wrote" reports; "wrote off" is a trigger
         objects = [c for c in tok.children if c.dep_ in {"dobj", "attr"}]
+        if lemma in lex.reporting_verbs and lemma not in lex.verbs and not any(
+                f"{lemma} {c.lower_}" in lex.verbs or f"{lemma} {c.lemma_.lower()}" in lex.verbs
+                for c in words + objects):
+            return None  # "wrote" reports; "wrote off", "declared a ceasefire" are triggers
         # "violated the ceasefire agreement": the object's compound counts too.
         objects += [g for o in list(objects) for g in o.children if g.dep_ in {"compound", "amod"}]
         entry: Entry | None = None
