@@ -219,9 +219,8 @@ class ArgumentFinder:
         if not heads & self.lex.population_nouns:
             return []
         for tok in verb.subtree:
-            # "marched through Belgrade", "rallied across Harare", "protested outside parliament in X"
-            if tok.dep_ == "prep" and tok.lower_ in {"in", "at", "through", "across", "around",
-                                                     "outside", "near", "inside"}:
+            # "marched through Belgrade", "rallied across Harare"
+            if tok.dep_ == "prep" and tok.lower_ in self.lex.place_preps:
                 for g in tok.children:
                     if g.dep_ == "pobj":
                         found = self.np_actors(g, "place")
@@ -248,7 +247,7 @@ class ArgumentFinder:
                 for g in child.children:
                     if g.dep_ == "pobj":
                         out += self.np_actors(g, "by")
-        return _unique(out)
+        return unique_args(out)
 
     def between(self, tok: Token) -> list[Arg]:
         """Participants of "talks between A and B"."""
@@ -258,7 +257,7 @@ class ArgumentFinder:
                 for g in child.children:
                     if g.dep_ == "pobj":
                         out += self.np_actors(g, "between")
-        return _unique(out)
+        return unique_args(out)
 
     def np_targets(self, head: Token, via: str, source_keys: set[tuple[int, int, str]],
                    places: bool = False) -> list[Arg]:
@@ -490,10 +489,11 @@ class ArgumentFinder:
             out += self.np_targets(tok.head, "patient", source_keys, places=place)
         out += self.prep_targets(tok, entry, source_keys, skip=skip)
         # "crossed into", "pulled out of": the particle's own preposition sits on the verb.
-        return _unique(out)
+        return unique_args(out)
 
 
-def _unique(args: Iterable[Arg]) -> list[Arg]:
+def unique_args(args: Iterable[Arg]) -> list[Arg]:
+    """The arguments, each mention once, in order."""
     seen: set[tuple[int, int, str]] = set()
     out = []
     for a in args:

@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dyadwatch.datelines import dateline_end
 from dyadwatch.events import confidence as conf
-from dyadwatch.events.arguments import PRONOUNS, Arg, ArgumentFinder
+from dyadwatch.events.arguments import PRONOUNS, Arg, ArgumentFinder, unique_args
 from dyadwatch.events.conventions import DEFAULT_CONVENTIONS, Conventions, build_conventions
 from dyadwatch.events.dates import event_date
 from dyadwatch.events.lexicon import BasePattern, Entry, Lexicon, cameo_entry, load_lexicon
@@ -124,12 +124,9 @@ class Coder:
     @property
     def registry(self) -> Any:
         if self._registry is None:
-            try:
-                from dyadwatch.actors import get_registry
+            from dyadwatch.actors import get_registry
 
-                self._registry = get_registry()
-            except ImportError:
-                self._registry = None
+            self._registry = get_registry()
         return self._registry
 
     @property
@@ -142,16 +139,10 @@ class Coder:
 
     def _get_resolver(self, vocab: Any) -> Any:
         if self._resolver is None:
-            try:
-                from dyadwatch.actors import Resolver
+            from dyadwatch.actors import Resolver
 
-                registry = self.registry
-                self._resolver = Resolver(registry,
-                                          user_agents_only=self.conventions.user_agents_only)
-            except (ImportError, TypeError):
-                from dyadwatch.events._fallback_actors import FallbackResolver
-
-                self._resolver = FallbackResolver(vocab)
+            self._resolver = Resolver(self.registry,
+                                      user_agents_only=self.conventions.user_agents_only)
         return self._resolver
 
     def __getstate__(self) -> dict[str, Any]:
@@ -615,7 +606,7 @@ class Coder:
                     for doer in (g for g in by.children if g.dep_ == "pobj"):
                         targets += finder.prep_targets(doer, entry, source_keys)
             # "U.S.-Russia talks": other modifier actors are participants.
-            return _unique_args(targets)
+            return unique_args(targets)
         if cand.kind == "light" and cand.noun is not None:
             # "joined Russian vessels for drills": with the event noun in a phrase of its
             # own, the verb's object is the partner ("held talks": the object is the noun).
@@ -636,7 +627,7 @@ class Coder:
                 own_codes = {k[2] for k in source_keys}
                 targets += [a for a in finder.noun_agent(noun)
                             if a.key not in source_keys and a.code not in own_codes]
-            return _unique_args(targets)
+            return unique_args(targets)
         content = cand.content
         skip = None
         if content is not None and content.token.dep_ in {"pobj", "pcomp"} and \
@@ -649,7 +640,7 @@ class Coder:
                 if child.dep_ == "ccomp":
                     subj = [a for a in finder.subjects(child) if a.key not in source_keys]
                     if subj:
-                        return _unique_args(subj)
+                        return unique_args(subj)
         if not targets and content is not None:
             # "demanded that Hamas renounce ...": the content's doer is the target;
             # "agreed to provide aid for Romania": else the content's targets.
@@ -683,7 +674,7 @@ class Coder:
             gov = cand.governed_by
             targets = finder.targets(gov.token, replace(gov.entry, place_targets=True),
                                      source_keys)
-        return _unique_args(targets)
+        return unique_args(targets)
 
     def _civilian(self, cand: Candidate, sources: list[Arg], finder: ArgumentFinder) -> bool:
         """Are the doers people rather than an institution?"""
@@ -897,7 +888,7 @@ class Coder:
                         pairs.append((s, t))
         elif len(sources) >= 2 and _coordinated(sources, doc) and (
                 _quad(event) not in (3, 4) or entry.mutual or cand.entry.mutual
-                or _says_each_other(sent)):
+                or _says_each_other(sent, lex)):
             # "A and B held talks" are each other's partners, and so are "A and B clashed";
             # but "Russia and China vetoed", "an agreement forced on X by A and B": two doers
             # of one conflictual act, not a conflict between them.
@@ -1276,7 +1267,7 @@ def _place_of_event(tok: Token, finder: ArgumentFinder) -> list[Arg]:
                     if found:
                         return found[:1]
     for t in tok.subtree:
-        if t.dep_ == "prep" and t.lower_ in {"in", "near", "at", "across", "throughout", "around"}:
+        if t.dep_ == "prep" and t.lower_ in finder.lex.place_preps:
             for g in t.children:
                 if g.dep_ == "pobj" and g.lower_ not in PRONOUNS:
                     found = finder.np_actors(g, "place-of-event", places=True)
@@ -1384,11 +1375,11 @@ def _names_person(tok: Token) -> bool:
         t.ent_type_ == "PERSON" for t in tok.children if t.dep_ in {"compound", "appos"})
 
 
-def _says_each_other(sent: Span) -> bool:
-    """"accused each other", "one another": the doers act on one another."""
-    words = [t.lower_ for t in sent]
-    return any(a in {"each", "one"} and b in {"other", "another"}
-               for a, b in zip(words, words[1:], strict=False))
+def _says_each_other(sent: Span, lex: Lexicon) -> bool:
+    """"accused each other", "one another" (``reciprocal_phrases``): the doers act on one
+    another."""
+    text = " " + " ".join(t.lower_ for t in sent) + " "
+    return any(f" {phrase} " in text for phrase in lex.reciprocal_phrases)
 
 
 def _in_condition(tok: Token, lex: Lexicon) -> bool:
@@ -1585,17 +1576,6 @@ def _unique_pairs(pairs: list[tuple[Arg, Arg | None]]) -> list[tuple[Arg, Arg | 
         if key not in seen and (t is None or s.code != t.code):
             seen.add(key)
             out.append((s, t))
-    return out
-
-
-def _unique_args(args: list[Arg]) -> list[Arg]:
-    seen: set[tuple[int, int, str]] = set()
-    out = []
-    for a in args:
-        if a.key in seen:
-            continue
-        seen.add(a.key)
-        out.append(a)
     return out
 
 

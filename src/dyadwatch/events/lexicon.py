@@ -119,6 +119,7 @@ class Lexicon:
     purpose_target_events: set[str] = field(default_factory=set)
     unattributed_events: set[str] = field(default_factory=set)
     context_phrases: set[str] = field(default_factory=set)
+    reciprocal_phrases: set[str] = field(default_factory=set)
     joint_words: set[str] = field(default_factory=set)
     civilian_sectors: set[str] = field(default_factory=set)
     irregular_forms: dict[str, str] = field(default_factory=dict)
@@ -189,6 +190,36 @@ def cameo_entry(code: str, where: str, weight: float = 0.45) -> Entry | None:
         return None
     return Entry(event=event, mode=mode or None, cameo=code, contexts=tuple(ctx or ()),
                  weight=weight, where=where)
+
+
+#: Lexicon sections that are lists of words, each filling the Lexicon field of its name.
+WORD_SECTIONS = ("reporting_verbs",
+                 "light_verbs",
+                 "intent_adjectives",
+                 "future_nouns",
+                 "negators",
+                 "future_aux",
+                 "hypothetical_aux",
+                 "conditional_marks",
+                 "decision_verbs",
+                 "obligation_aux",
+                 "statement_nouns",
+                 "population_nouns",
+                 "on_light_verbs",
+                 "domestic_events",
+                 "location_participles",
+                 "origin_participles",
+                 "speaker_nouns",
+                 "receiving_light_verbs",
+                 "purpose_target_events",
+                 "unattributed_events",
+                 "context_phrases",
+                 "reciprocal_phrases",
+                 "joint_words",
+                 "civilian_sectors")
+#: Of those, the sections that list codes (event types, sectors), kept upper case.
+CODE_SECTIONS = frozenset({"civilian_sectors", "domestic_events", "purpose_target_events",
+                           "unattributed_events"})
 
 
 class LexiconBuilder:
@@ -298,29 +329,8 @@ class LexiconBuilder:
                                      if not isinstance(p, bool))
             lex.place_preps = tuple(defaults.get("place_preps") or lex.place_preps)
             lex.place_target_events |= set(defaults.get("place_target_events") or ())
-        for section, target in (("reporting_verbs", lex.reporting_verbs),
-                                ("light_verbs", lex.light_verbs),
-                                ("intent_adjectives", lex.intent_adjectives),
-                                ("future_nouns", lex.future_nouns),
-                                ("negators", lex.negators),
-                                ("future_aux", lex.future_aux),
-                                ("hypothetical_aux", lex.hypothetical_aux),
-                                ("conditional_marks", lex.conditional_marks),
-                                ("decision_verbs", lex.decision_verbs),
-                                ("obligation_aux", lex.obligation_aux),
-                                ("statement_nouns", lex.statement_nouns),
-                                ("population_nouns", lex.population_nouns),
-                                ("on_light_verbs", lex.on_light_verbs),
-                                ("domestic_events", lex.domestic_events),
-                                ("location_participles", lex.location_participles),
-                                ("origin_participles", lex.origin_participles),
-                                ("speaker_nouns", lex.speaker_nouns),
-                                ("receiving_light_verbs", lex.receiving_light_verbs),
-                                ("purpose_target_events", lex.purpose_target_events),
-                                ("unattributed_events", lex.unattributed_events),
-                                ("context_phrases", lex.context_phrases),
-                                ("joint_words", lex.joint_words),
-                                ("civilian_sectors", lex.civilian_sectors)):
+        for section in WORD_SECTIONS:
+            target = getattr(lex, section)
             values = data.get(section)
             if values is None:
                 continue
@@ -332,7 +342,7 @@ class LexiconBuilder:
                     lex.problems.append(f"{name}: section {section!r}: quote the word read as "
                                         f"{v!r} (e.g. \"on\", \"no\")")
                     continue
-                target.add(str(v).upper() if section.startswith(("civilian", "domestic", "purpose", "unattributed")) else str(v).lower())
+                target.add(str(v).upper() if section in CODE_SECTIONS else str(v).lower())
         for section, mapping in (("transparent_verbs", lex.transparent_verbs),
                                  ("irregular_forms", lex.irregular_forms)):
             values = data.get(section)
@@ -374,18 +384,8 @@ class LexiconBuilder:
                 entry = self._entry(str(key), spec, f"{name}:{line}", set())
                 if entry is not None:
                     table[" ".join(str(key).lower().split())] = entry
-        unknown = set(data) - {"defaults", "verbs", "nouns", "reporting_verbs", "light_verbs",
-                               "intent_adjectives", "future_nouns", "negators", "future_aux",
-                               "hypothetical_aux", "conditional_marks", "__line__",
-                               "transparent_verbs", "decision_verbs", "irregular_forms",
-                               "obligation_aux", "statement_nouns", "population_nouns",
-                               "on_light_verbs",
-                               "civilian_sectors", "domestic_events",
-                               "location_participles", "origin_participles", "speaker_nouns",
-                               "receiving_light_verbs",
-                               "purpose_target_events",
-                               "unattributed_events", "context_phrases", "joint_words",
-                               "conventions"}
+        unknown = set(data) - {"defaults", "verbs", "nouns", "transparent_verbs", "irregular_forms",
+                               "conventions", "__line__", *WORD_SECTIONS}
         for section in sorted(unknown):
             lex.problems.append(f"{name}: unknown section {section!r}")
 

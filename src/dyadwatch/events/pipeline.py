@@ -177,6 +177,7 @@ class _Tools:
             coder, "could_hold_event", None
         ) or (lambda text: bool(self.registry.scan(text)))
 
+        self._resolver: Any = None  # for a coder without its own (``resolve``)
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -198,9 +199,11 @@ class _Tools:
         resolve = getattr(self.coder, "resolve_mentions", None)
         if resolve is not None:
             return resolve(doc, when, context_codes=context)
-        from dyadwatch.actors import Resolver
+        if self._resolver is None:
+            from dyadwatch.actors import Resolver
 
-        return list(Resolver(self.registry).resolve(doc, when, context_codes=context))
+            self._resolver = Resolver(self.registry)
+        return list(self._resolver.resolve(doc, when, context_codes=context))
 
     def may_mention(self, doc: Any) -> bool:
         """Whether a tokenized sentence can hold an actor mention: a registry phrase matches
