@@ -209,10 +209,10 @@ def test_garbled_and_lower_case_names_resolve(petrarch: Coder) -> None:
              for e in petrarch.code_text("Norway criticized fRance over the fishing quotas.", DAY)}
     assert ("NOR", "FRA") in coded
     doc = petrarch.nlp("President putin criticized Norway on Tuesday.")
-    mentions = petrarch._get_resolver(doc.vocab).resolve(doc, DAY)
+    mentions = petrarch.resolve_mentions(doc, DAY)
     assert any(m.actor.code == "RUS" and m.text.lower().endswith("putin") for m in mentions)
     doc = petrarch.nlp("Farmers said turkey prices rose sharply in the autumn.")
-    assert not any(m.actor.code == "TUR" for m in petrarch._get_resolver(doc.vocab).resolve(doc, DAY))
+    assert not any(m.actor.code == "TUR" for m in petrarch.resolve_mentions(doc, DAY))
 
 
 def test_passive_subject_counts_as_the_verbs_object_in_patterns(tmp_path, plover: Coder) -> None:

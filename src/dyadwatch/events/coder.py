@@ -137,7 +137,7 @@ class Coder:
             self._nlp = nlp.load()
         return self._nlp
 
-    def _get_resolver(self, vocab: Any) -> Any:
+    def _get_resolver(self) -> Any:
         if self._resolver is None:
             from dyadwatch.actors import Resolver
 
@@ -200,7 +200,7 @@ class Coder:
         """
         if isinstance(when, datetime):
             when = when.date()
-        return list(self._get_resolver(doc.vocab).resolve(
+        return list(self._get_resolver().resolve(
             doc, when, context_codes=tuple(context_codes)))
 
     def code_doc(self, doc: Doc, when: date | None, *, context_codes: Sequence[str] = (),
